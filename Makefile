@@ -1,0 +1,125 @@
+# Aster build. `make run` boots the demo, `make test` runs every test,
+# `make bench` measures, `make debug` attaches gdb. `make V=1` shows commands.
+# Every target first installs missing Debian packages (tools/setup.sh).
+
+MAKEFLAGS += -rR
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+BUILD := build
+PYTHON := /usr/bin/python3
+CC := clang-19
+LD := ld.lld-19
+AR := llvm-ar-19
+OBJCOPY := llvm-objcopy-19
+NM := llvm-nm-19
+HOSTCC := cc
+RESOURCE_DIR = $(shell $(CC) -print-resource-dir)
+
+TARGET_FLAGS := --target=riscv64-unknown-elf -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
+    -isystem $(RESOURCE_DIR)/include -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+    -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
+KERNEL_CFLAGS = $(COMMON_CFLAGS) -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
+    -Ilibs/aster/include -Ilibs/fdt/include
+# Apps see only the SDK and the libc: kernel headers are not reachable.
+APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/isolation/*.c kernel/arch/riscv64/*.c \
+    kernel/arch/riscv64/*.S) $(wildcard libs/c/*.c) libs/fdt/fdt.c libs/aster/src/error.c
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+APP_LIB_SRCS := $(filter-out libs/aster/src/entry_%,$(wildcard libs/aster/src/*.c)) \
+    libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c)
+APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
+APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
+APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
+
+.PHONY: all kernel run test unit-test system-test bench debug setup clean
+.DEFAULT_GOAL := all
+all: kernel
+kernel: $(BUILD)/kernel.elf
+
+setup:
+	$(Q)sh tools/setup.sh
+
+# Make sure the tools exist before anything is compiled.
+$(BUILD)/.setup-done: tools/setup.sh
+	$(Q)sh tools/setup.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(BUILD)/kernel/%.c.o: %.c $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# --- kernel-mode apps: each app with its own copy of the SDK, all symbols
+# but its renamed main made local, so apps cannot reach each other or the
+# kernel except through kernel_app_syscall.
+$(BUILD)/kapps/lib/%.c.o: %.c $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (app lib)")
+	$(Q)$(CC) $(APP_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
+
+$(BUILD)/kapps/libaster.a: $(APP_LIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/kapps/src/%.o: apps/%.c $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+app_objs = $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/$(1)/*.c))
+.SECONDEXPANSION:
+$(BUILD)/kapps/%.o: $$(call app_objs,$$*) $(BUILD)/kapps/libaster.a
+	@$(if $(Q),echo "  APP     $*")
+	$(Q)sh tools/check_app_includes.sh
+	$(Q)$(LD) -r -o $@.partial.o $^
+	$(Q)$(OBJCOPY) --redefine-sym main=__app_$*_main $@.partial.o $@.renamed.o
+	$(Q)$(OBJCOPY) --keep-global-symbol=__app_$*_main $@.renamed.o $@
+
+$(BUILD)/gen/apps.c: $(wildcard apps/*/main.c) tools/gen_apps.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) tools/gen_apps.py $@ $(APPS)
+
+$(BUILD)/gen/apps.o: $(BUILD)/gen/apps.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# --- the kernel image, linked twice: the second link adds the symbol table
+# for backtraces at the end, where it moves no code.
+LINK_INPUTS = $(KERNEL_OBJS) $(BUILD)/gen/apps.o $(APP_OBJS)
+
+$(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -T kernel/arch/riscv64/kernel.ld -o $(BUILD)/kernel.pass1.elf $(LINK_INPUTS)
+	$(Q)$(NM) -n $(BUILD)/kernel.pass1.elf > $(BUILD)/kernel.pass1.nm
+	$(Q)$(PYTHON) tools/ksyms.py $(BUILD)/kernel.pass1.nm $(BUILD)/gen/ksyms.S
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/gen/ksyms.S -o $(BUILD)/gen/ksyms.o
+	$(Q)$(LD) -T kernel/arch/riscv64/kernel.ld -o $@ $(LINK_INPUTS) $(BUILD)/gen/ksyms.o
+
+# --- running
+QEMU_ARGS ?=
+run: kernel
+	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf $(if $(APPEND),--append "$(APPEND)") $(QEMU_ARGS)
+
+debug: kernel
+	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --gdb $(if $(APPEND),--append "$(APPEND)") &
+	$(Q)gdb-multiarch -q $(BUILD)/kernel.elf -ex "target remote localhost:1234"
+
+bench: kernel
+	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
+
+# --- tests
+include tests/unit/unit.mk
+
+test: kernel $(UNIT_TESTS)
+	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(UNIT_TESTS)
+
+clean:
+	rm -rf $(BUILD)
+
+%.d: ;
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

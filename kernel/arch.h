@@ -1,0 +1,53 @@
+// The port interface: everything the portable kernel needs from a CPU
+// architecture. Only kernel/arch/<isa>/ implements it.
+#pragma once
+#include "common.h"
+#include <arch_defs.h> // the port's constants: struct arch_context, address layout
+
+// Boot: installs the trap vector with interrupts off (before anything else).
+void arch_early_init(void);
+// Records physical RAM [base, base + size) for the direct map (before vm_init).
+void arch_map_ram(paddr_t base, uint64_t size);
+// Builds and switches to the kernel's own page table (needs the page allocator).
+void arch_vm_init(void);
+// Maps a device's registers and returns their kernel address (NULL on failure).
+void *arch_map_device(paddr_t base, uint64_t size);
+
+// Physical <-> kernel virtual addresses for RAM.
+void *paddr_to_ptr(paddr_t paddr);
+paddr_t ptr_to_paddr(const void *ptr);
+// True if [ptr, ptr + len) is mapped kernel RAM or kernel image data.
+bool arch_is_kernel_ram(const void *ptr, size_t len);
+
+// Interrupts: save-and-disable, restore, enable.
+uint64_t arch_irq_save(void);
+void arch_irq_restore(uint64_t state);
+void arch_irq_enable(void);
+// Waits (interrupts enabled) until some interrupt is pending.
+void arch_idle(void);
+
+// Context switching. A new thread starts in `entry(arg)` on `stack_top`,
+// with interrupts enabled.
+void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *), void *arg);
+void arch_switch(struct arch_context *prev, struct arch_context *next);
+
+// Time: a free-running counter at `arch_timer_hz()` and a one-shot deadline.
+uint64_t arch_time_ticks(void);
+uint64_t arch_timer_hz(void);
+void arch_set_timer_hz(uint64_t hz);
+void arch_timer_arm(uint64_t deadline_ticks);
+// Retired-instruction counter, for benchmarks.
+uint64_t arch_instret(void);
+// Instruction count at kernel entry.
+extern uint64_t boot_instret;
+
+// Console output (polling). Before the UART is known, output goes to firmware.
+void arch_console_putc(char c);
+void arch_console_init(paddr_t uart_base, uint64_t size);
+
+// Ends the machine: status 0 = success. Uses the test device when known.
+void arch_set_poweroff_device(paddr_t base, uint64_t size);
+NORETURN void arch_poweroff(int status);
+
+// Walks the frame-pointer chain from the caller; calls fn for each return pc.
+void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx);

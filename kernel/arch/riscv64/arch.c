@@ -1,0 +1,184 @@
+// riscv64 implementation of the port interface (kernel/arch.h): interrupts,
+// the kernel address space, time, console and power.
+#include "../../arch.h"
+#include "csr.h"
+#include "pagetable.h"
+#include "sbi.h"
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern void trap_entry(void);
+extern void arch_thread_trampoline(void);
+
+uint64_t boot_instret __attribute__((section(".data"))); // written before .bss is cleared
+
+static uint64_t *kernel_root;     // the kernel's own page table, once built
+static uint64_t timer_hz = 10000000;
+static volatile uint8_t *uart;    // 16550 registers, once known
+static volatile uint32_t *poweroff_device;
+
+#define MAX_RAM_REGIONS 8
+static struct {
+    paddr_t base;
+    uint64_t size;
+} ram_regions[MAX_RAM_REGIONS];
+static int num_ram_regions;
+
+void arch_early_init(void) {
+    csr_write(stvec, (uint64_t) trap_entry);
+    csr_write(sie, 0);
+    csr_clear(sstatus, SSTATUS_SIE);
+}
+
+void *paddr_to_ptr(paddr_t paddr) { return (void *) (paddr + KERNEL_DIRECT_MAP_BASE); }
+
+paddr_t ptr_to_paddr(const void *ptr) {
+    vaddr_t va = (vaddr_t) ptr;
+    if (va >= KERNEL_IMAGE_VBASE)
+        return va - KERNEL_IMAGE_VBASE + KERNEL_IMAGE_PBASE;
+    return va - KERNEL_DIRECT_MAP_BASE;
+}
+
+bool arch_is_kernel_ram(const void *ptr, size_t len) {
+    vaddr_t start = (vaddr_t) ptr, end = start + len;
+    if (end < start)
+        return false;
+    if (start >= (vaddr_t) __kernel_start && end <= (vaddr_t) __kernel_end)
+        return true;
+    for (int i = 0; i < num_ram_regions; i++) {
+        vaddr_t base = (vaddr_t) paddr_to_ptr(ram_regions[i].base);
+        if (start >= base && end <= base + ram_regions[i].size)
+            return true;
+    }
+    return false;
+}
+
+static void map_image_range(char *start, char *end, uint64_t flags) {
+    error_t err = pagetable_map(kernel_root, (vaddr_t) start, ptr_to_paddr(start),
+                                ALIGN_UP((uint64_t) (end - start), PAGE_SIZE), flags | PTE_G);
+    if (err)
+        PANIC("cannot map the kernel image: %s", error_name(err));
+}
+
+// Builds the kernel's page table: the image with per-section permissions and
+// every RAM region in the direct map. Devices are added by arch_map_device.
+void arch_vm_init(void) {
+    kernel_root = pagetable_create();
+    if (!kernel_root)
+        PANIC("no memory for the kernel page table");
+    map_image_range(__kernel_start, __text_end, PTE_R | PTE_X);
+    map_image_range(__text_end, __rodata_end, PTE_R);
+    map_image_range(__rodata_end, __kernel_end, PTE_R | PTE_W);
+    for (int i = 0; i < num_ram_regions; i++) {
+        error_t err = pagetable_map(kernel_root, (vaddr_t) paddr_to_ptr(ram_regions[i].base),
+                                    ram_regions[i].base, ram_regions[i].size, PTE_R | PTE_W | PTE_G);
+        if (err)
+            PANIC("cannot map RAM: %s", error_name(err));
+    }
+    pagetable_activate(kernel_root);
+}
+
+void arch_map_ram(paddr_t base, uint64_t size) {
+    if (num_ram_regions == MAX_RAM_REGIONS || base + size > KERNEL_DIRECT_MAP_SIZE) {
+        WARN("ignoring RAM at %lx (size %lx)", (unsigned long) base, (unsigned long) size);
+        return;
+    }
+    ram_regions[num_ram_regions].base = ALIGN_UP(base, PAGE_SIZE);
+    ram_regions[num_ram_regions].size = ALIGN_DOWN(size, PAGE_SIZE);
+    num_ram_regions++;
+}
+
+void *arch_map_device(paddr_t base, uint64_t size) {
+    paddr_t start = ALIGN_DOWN(base, PAGE_SIZE);
+    uint64_t len = ALIGN_UP(base + size, PAGE_SIZE) - start;
+    if (base + size < base || base + size > KERNEL_DIRECT_MAP_SIZE)
+        return NULL;
+    if (kernel_root) {
+        error_t err = pagetable_map(kernel_root, (vaddr_t) paddr_to_ptr(start), start, len,
+                                    PTE_R | PTE_W | PTE_G);
+        if (err && err != E_ALREADY_EXISTS)
+            return NULL;
+        __asm__ volatile("sfence.vma" ::: "memory");
+    }
+    return paddr_to_ptr(base);
+}
+
+uint64_t arch_irq_save(void) {
+    uint64_t sstatus;
+    __asm__ volatile("csrrci %0, sstatus, 2" : "=r"(sstatus)::"memory");
+    return sstatus & SSTATUS_SIE;
+}
+
+void arch_irq_restore(uint64_t state) {
+    if (state)
+        __asm__ volatile("csrsi sstatus, 2" ::: "memory");
+}
+
+void arch_irq_enable(void) { __asm__ volatile("csrsi sstatus, 2" ::: "memory"); }
+
+// WFI with interrupts masked wakes on any pending interrupt, so one that
+// arrives just before it is not missed; unmasking then takes it.
+void arch_idle(void) {
+    __asm__ volatile("wfi\n csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory");
+}
+
+void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *), void *arg) {
+    *ctx = (struct arch_context){0};
+    ctx->ra = (uint64_t) arch_thread_trampoline;
+    ctx->sp = ALIGN_DOWN((uint64_t) stack_top, 16);
+    ctx->s[1] = (uint64_t) entry;
+    ctx->s[2] = (uint64_t) arg;
+}
+
+uint64_t arch_time_ticks(void) { return csr_read(time); }
+uint64_t arch_timer_hz(void) { return timer_hz; }
+void arch_set_timer_hz(uint64_t hz) { timer_hz = hz; }
+uint64_t arch_instret(void) { return csr_read(instret); }
+
+void arch_timer_arm(uint64_t deadline_ticks) {
+    sbi_call(SBI_EXT_TIME, 0, (long) deadline_ticks, 0, 0);
+    csr_set(sie, SIE_STIE);
+}
+
+#define UART_THR 0
+#define UART_LSR 5
+#define UART_LSR_THRE 0x20
+
+void arch_console_putc(char c) {
+    if (!uart) {
+        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
+        return;
+    }
+    while (!(uart[UART_LSR] & UART_LSR_THRE))
+        ;
+    uart[UART_THR] = c;
+}
+
+void arch_console_init(paddr_t uart_base, uint64_t size) { uart = arch_map_device(uart_base, size); }
+
+void arch_set_poweroff_device(paddr_t base, uint64_t size) {
+    poweroff_device = arch_map_device(base, size);
+}
+
+void arch_poweroff(int status) {
+    if (poweroff_device) // sifive_test: 0x5555 passes, (code << 16) | 0x3333 fails
+        *poweroff_device = status == 0 ? 0x5555 : ((uint32_t) status << 16) | 0x3333;
+    sbi_call(SBI_EXT_SRST, 0, 0, status == 0 ? 0 : 1, 0);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx) {
+    uint64_t fp = (uint64_t) __builtin_frame_address(0);
+    for (int depth = 0; depth < 32; depth++) {
+        if (!IS_ALIGNED(fp, 8) || !arch_is_kernel_ram((void *) (fp - 16), 16))
+            break;
+        uint64_t ra = ((uint64_t *) fp)[-1];
+        uint64_t prev_fp = ((uint64_t *) fp)[-2];
+        if (ra == 0)
+            break;
+        fn(ra, ctx);
+        if (prev_fp <= fp)
+            break;
+        fp = prev_fp;
+    }
+}

@@ -1,0 +1,17 @@
+// riscv64 constants and types used through kernel/arch.h.
+#pragma once
+#include <stdint.h>
+
+// Sv39 kernel layout: the upper half of the address space belongs to the
+// kernel and is shared by every address space; the lower half is for apps.
+#define KERNEL_DIRECT_MAP_BASE 0xffffffc000000000ull // VA of physical address 0
+#define KERNEL_DIRECT_MAP_SIZE (64ull << 30)         // 64 GiB of RAM at most
+#define KERNEL_IMAGE_VBASE     0xffffffff80000000ull // VA of KERNEL_IMAGE_PBASE
+#define KERNEL_IMAGE_PBASE     0x80000000ull
+
+// Callee-saved state switched by arch_switch.
+struct arch_context {
+    uint64_t ra;
+    uint64_t sp;
+    uint64_t s[12];
+};

@@ -1,0 +1,69 @@
+// Sv39 page tables: three levels of 512 entries; leaves may be 4 KiB, 2 MiB
+// or 1 GiB pages. Tables are pages from the physical page allocator and are
+// reached through the kernel's direct map.
+#include "pagetable.h"
+#include "../../page.h"
+#include <string.h>
+
+#define PTE_PPN_SHIFT 10
+#define LEVEL_SHIFT(level) (12 + 9 * (level))
+#define LEVEL_SIZE(level)  (1ull << LEVEL_SHIFT(level))
+
+static inline uint64_t *pte_table(uint64_t pte) {
+    return paddr_to_ptr((pte >> PTE_PPN_SHIFT) << 12);
+}
+
+static inline bool pte_is_leaf(uint64_t pte) { return (pte & (PTE_R | PTE_W | PTE_X)) != 0; }
+
+uint64_t *pagetable_create(void) {
+    paddr_t page = page_alloc(1, &kernel_account);
+    if (!page)
+        return NULL;
+    uint64_t *table = paddr_to_ptr(page);
+    memset(table, 0, PAGE_SIZE);
+    return table;
+}
+
+// Returns the entry mapping `va` at `level` (0 = 4 KiB), creating the tables
+// above it, or NULL if memory runs out or a larger page already covers va.
+static uint64_t *pte_slot(uint64_t *root, vaddr_t va, int level) {
+    uint64_t *table = root;
+    for (int l = 2; l > level; l--) {
+        uint64_t *entry = &table[(va >> LEVEL_SHIFT(l)) & 511];
+        if (!(*entry & PTE_V)) {
+            uint64_t *next = pagetable_create();
+            if (!next)
+                return NULL;
+            *entry = ((ptr_to_paddr(next) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+        } else if (pte_is_leaf(*entry)) {
+            return NULL;
+        }
+        table = pte_table(*entry);
+    }
+    return &table[(va >> LEVEL_SHIFT(level)) & 511];
+}
+
+error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags) {
+    if (!IS_ALIGNED(va | pa | size, PAGE_SIZE))
+        return E_INVALID_ARG;
+    while (size > 0) {
+        int level = 2;
+        while (level > 0 && (!IS_ALIGNED(va | pa, LEVEL_SIZE(level)) || size < LEVEL_SIZE(level)))
+            level--;
+        uint64_t *slot = pte_slot(root, va, level);
+        if (!slot)
+            return E_NO_MEMORY;
+        if (*slot & PTE_V)
+            return E_ALREADY_EXISTS;
+        *slot = ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_A | PTE_D;
+        va += LEVEL_SIZE(level);
+        pa += LEVEL_SIZE(level);
+        size -= LEVEL_SIZE(level);
+    }
+    return OK;
+}
+
+void pagetable_activate(uint64_t *root) {
+    uint64_t satp = (8ull << 60) | (ptr_to_paddr(root) >> 12);
+    __asm__ volatile("sfence.vma\n csrw satp, %0\n sfence.vma" ::"r"(satp) : "memory");
+}

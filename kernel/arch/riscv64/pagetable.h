@@ -1,0 +1,18 @@
+#pragma once
+#include "../../arch.h"
+
+#define PTE_V (1ull << 0)
+#define PTE_R (1ull << 1)
+#define PTE_W (1ull << 2)
+#define PTE_X (1ull << 3)
+#define PTE_U (1ull << 4)
+#define PTE_G (1ull << 5)
+#define PTE_A (1ull << 6)
+#define PTE_D (1ull << 7)
+
+// An empty root (or lower) table, or NULL when out of memory.
+uint64_t *pagetable_create(void);
+// Maps [va, va + size) to [pa, pa + size) with the largest pages that fit.
+// Fails with E_ALREADY_EXISTS if any page is already mapped.
+error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags);
+void pagetable_activate(uint64_t *root);

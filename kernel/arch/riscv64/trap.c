@@ -1,0 +1,59 @@
+// Trap dispatch: interrupts go to the portable timer and scheduler code;
+// an exception in the kernel is a bug and ends in a readable panic report.
+#include "../../arch.h"
+#include "../../timer.h"
+#include "csr.h"
+#include "trap_frame.h"
+
+static const char *exception_names[] = {
+    [0] = "instruction address misaligned",
+    [1] = "instruction access fault",
+    [2] = "illegal instruction",
+    [3] = "breakpoint",
+    [4] = "load address misaligned",
+    [5] = "load access fault",
+    [6] = "store address misaligned",
+    [7] = "store access fault",
+    [8] = "environment call from U-mode",
+    [9] = "environment call from S-mode",
+    [12] = "instruction page fault",
+    [13] = "load page fault",
+    [15] = "store page fault",
+};
+
+static const char *exception_name(uint64_t cause) {
+    if (cause < ARRAY_SIZE(exception_names) && exception_names[cause])
+        return exception_names[cause];
+    return "unknown exception";
+}
+
+static const char *reg_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+    "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+    "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static NORETURN void kernel_exception(struct trap_frame *tf) {
+    printk("\n*** kernel exception: %s (scause %lu)\n", exception_name(tf->scause),
+           (unsigned long) tf->scause);
+    printk("    pc %016lx  address %016lx  sstatus %016lx\n", (unsigned long) tf->sepc,
+           (unsigned long) tf->stval, (unsigned long) tf->sstatus);
+    for (int i = 1; i < 32; i++)
+        printk("    %-4s %016lx%s", reg_names[i], (unsigned long) tf->regs[i], i % 4 == 3 ? "\n" : "");
+    printk("\n");
+    panic("%s at pc %lx", exception_name(tf->scause), (unsigned long) tf->sepc);
+}
+
+void trap_handler(struct trap_frame *tf) {
+    uint64_t cause = tf->scause;
+    if (cause & SCAUSE_INTERRUPT) {
+        uint64_t irq = cause & ~SCAUSE_INTERRUPT;
+        if (irq == IRQ_S_TIMER) {
+            csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
+            timer_interrupt();
+            return;
+        }
+        PANIC("unexpected interrupt %lu", (unsigned long) irq);
+    }
+    kernel_exception(tf);
+}

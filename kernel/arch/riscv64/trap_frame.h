@@ -1,0 +1,27 @@
+// The trap frame layout, shared by trap.S and C. x0 is not saved; slot 0
+// holds nothing. A frame record (fp, ra) at the end links backtraces.
+#pragma once
+
+#define TF_REG(n)       ((n) * 8)
+#define TF_SEPC         (32 * 8)
+#define TF_SSTATUS      (33 * 8)
+#define TF_SCAUSE       (34 * 8)
+#define TF_STVAL        (35 * 8)
+#define TF_FRAME_FP     (36 * 8)
+#define TF_FRAME_RA     (37 * 8)
+#define TF_FRAME_TOP    (38 * 8)
+#define TRAP_FRAME_SIZE (38 * 8)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+struct trap_frame {
+    uint64_t regs[32]; // regs[n] = xn; regs[0] unused
+    uint64_t sepc;
+    uint64_t sstatus;
+    uint64_t scause;
+    uint64_t stval;
+    uint64_t frame_fp; // frame record for backtraces through traps
+    uint64_t frame_ra;
+};
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
+#endif

@@ -1,0 +1,20 @@
+// Isolation backends: how the kernel reaches an app's memory. The system-call
+// layer copies every argument through these; nothing else touches app memory.
+#pragma once
+#include "../common.h"
+
+struct process;
+
+struct isolation {
+    const char *name; // "kernel", "user", ...
+    // Copies len bytes from the app address `src` into kernel memory, or
+    // E_BAD_ADDRESS if any byte is outside the app's accessible memory.
+    error_t (*copy_from)(struct process *process, void *dst, uintptr_t src, size_t len);
+    error_t (*copy_to)(struct process *process, uintptr_t dst, const void *src, size_t len);
+    // Checks, without touching it, that the app may write [addr, addr + len).
+    error_t (*check_writable)(struct process *process, uintptr_t addr, size_t len);
+    // Checks that `entry` may start a thread of this app.
+    error_t (*check_entry)(struct process *process, uintptr_t entry);
+};
+
+extern const struct isolation isolation_kernel;

@@ -1,0 +1,30 @@
+// The common header of every kernel object that a handle can name.
+// Objects are reference counted: each handle and each in-flight message that
+// carries the object holds one reference. The last unref destroys it.
+#pragma once
+#include "common.h"
+
+enum object_type {
+    OBJECT_CHANNEL = 1,
+    OBJECT_POLL,
+    OBJECT_TIMER,
+    OBJECT_THREAD,
+};
+
+struct object {
+    uint32_t type;          // enum object_type
+    int32_t refs;
+    struct list listeners;  // poll items watching this object (struct poll_item)
+    struct list destroy_link; // on the pending-destroy list when refs hit 0
+};
+
+void object_init(struct object *object, enum object_type type);
+static inline void object_ref(struct object *object) { object->refs++; }
+// Drops a reference. Destruction is deferred to a loop, never recursive, so
+// objects that hold objects (messages carrying channels) nest to any depth.
+void object_unref(struct object *object);
+// The events (EVENT_*) the object is ready for now.
+uint32_t object_events(struct object *object);
+// Tells every poll watching `object` that its readiness may have changed.
+void object_notify(struct object *object);
+const char *object_type_name(uint32_t type);

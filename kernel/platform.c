@@ -1,0 +1,79 @@
+#include "platform.h"
+#include <fdt.h>
+#include <string.h>
+
+static void add_range(struct range *ranges, int *count, uint64_t base, uint64_t size) {
+    if (*count < PLATFORM_MAX_RANGES && size > 0 && base + size > base)
+        ranges[(*count)++] = (struct range){base, size};
+}
+
+static void add_all_regs(const struct fdt *fdt, int node, struct range *ranges, int *count) {
+    uint64_t base, size;
+    for (int i = 0; fdt_get_reg(fdt, node, i, &base, &size) == 0; i++)
+        add_range(ranges, count, base, size);
+}
+
+static bool is_memory_node(const struct fdt *fdt, int node) {
+    uint32_t len;
+    const char *type = fdt_getprop(fdt, node, "device_type", &len);
+    return type && len == 7 && memcmp(type, "memory", 7) == 0;
+}
+
+static void find_device(const struct fdt *fdt, const char *const *compatibles, struct range *out) {
+    for (; *compatibles; compatibles++) {
+        int node = fdt_find_compatible(fdt, -1, *compatibles);
+        uint64_t base, size;
+        if (node >= 0 && fdt_get_reg(fdt, node, 0, &base, &size) == 0) {
+            *out = (struct range){base, size};
+            return;
+        }
+    }
+}
+
+error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *platform) {
+    struct fdt fdt;
+    int err = fdt_init(&fdt, blob, 1u << 20);
+    if (err < 0) {
+        ERROR("bad device tree: %s", fdt_strerror(err));
+        return E_INVALID_ARG;
+    }
+    memset(platform, 0, sizeof(*platform));
+    add_range(platform->reserved, &platform->num_reserved, blob_paddr, fdt_totalsize(blob));
+    for (int node = fdt_first_child(&fdt, fdt_root(&fdt)); node >= 0; node = fdt_next_sibling(&fdt, node))
+        if (is_memory_node(&fdt, node))
+            add_all_regs(&fdt, node, platform->ram, &platform->num_ram);
+    int resv = fdt_path_offset(&fdt, "/reserved-memory");
+    for (int node = resv >= 0 ? fdt_first_child(&fdt, resv) : -1; node >= 0; node = fdt_next_sibling(&fdt, node))
+        add_all_regs(&fdt, node, platform->reserved, &platform->num_reserved);
+    for (int i = 0; i < fdt_num_mem_rsv(&fdt); i++) {
+        uint64_t base, size;
+        if (fdt_get_mem_rsv(&fdt, i, &base, &size) == 0)
+            add_range(platform->reserved, &platform->num_reserved, base, size);
+    }
+    int cpus = fdt_path_offset(&fdt, "/cpus");
+    uint32_t hz = 0;
+    if (cpus < 0 || fdt_getprop_u32(&fdt, cpus, "timebase-frequency", &hz) < 0 || hz == 0) {
+        ERROR("device tree has no /cpus timebase-frequency");
+        return E_INVALID_ARG;
+    }
+    platform->timebase_hz = hz;
+    find_device(&fdt, (const char *const[]){"ns16550a", NULL}, &platform->uart);
+    find_device(&fdt, (const char *const[]){"sifive,test0", "sifive,test1", NULL}, &platform->poweroff);
+    find_device(&fdt, (const char *const[]){"riscv,plic0", "sifive,plic-1.0.0", NULL}, &platform->plic);
+    int plic = fdt_find_compatible(&fdt, -1, "riscv,plic0");
+    if (plic >= 0)
+        fdt_getprop_u32(&fdt, plic, "riscv,ndev", &platform->plic_ndev);
+    int chosen = fdt_path_offset(&fdt, "/chosen");
+    uint32_t len;
+    const char *args = chosen >= 0 ? fdt_getprop(&fdt, chosen, "bootargs", &len) : NULL;
+    if (args) { // may lack its NUL: copy at most len bytes
+        size_t n = MIN((size_t) len, sizeof(platform->bootargs) - 1);
+        memcpy(platform->bootargs, args, n);
+        platform->bootargs[n] = '\0';
+    }
+    if (platform->num_ram == 0) {
+        ERROR("device tree describes no memory");
+        return E_INVALID_ARG;
+    }
+    return OK;
+}

@@ -1,0 +1,66 @@
+#include "process.h"
+#include "kmalloc.h"
+#include "thread.h"
+#include <string.h>
+
+static struct list processes = LIST_INIT(processes);
+static uint32_t next_id = 1;
+static uint32_t not_started;          // processes whose first thread has not run
+static void (*all_started_hook)(void);
+
+static void process_release(struct account *account) {
+    kfree(container_of(account, struct process, account));
+}
+
+struct process *process_create(const char *name, const struct isolation *isolation) {
+    struct process *process = kzalloc(sizeof(*process), &kernel_account);
+    if (!process)
+        return NULL;
+    strlcpy(process->name, name, sizeof(process->name));
+    process->id = next_id++;
+    process->account = (struct account){
+        .name = process->name,
+        .limit = PROCESS_DEFAULT_MEMORY_LIMIT,
+        .refs = 1,
+        .release = process_release,
+    };
+    handle_table_init(&process->handles, &process->account, PROCESS_DEFAULT_HANDLE_LIMIT);
+    list_init(&process->threads);
+    process->isolation = isolation;
+    list_push_back(&processes, &process->link);
+    not_started++;
+    return process;
+}
+
+void process_add_thread(struct process *process, struct thread *thread) {
+    list_push_back(&process->threads, &thread->process_link);
+    process->num_threads++;
+}
+
+static void process_destroy(struct process *process) {
+    handle_table_destroy(&process->handles);
+    kfree(process->env);
+    process->env = NULL;
+    list_remove(&process->link);
+    if (!process->started)
+        not_started--;
+    account_uncharge(&process->account, 0); // the owner's reference
+}
+
+void process_remove_thread(struct process *process, struct thread *thread) {
+    list_remove(&thread->process_link);
+    if (--process->num_threads == 0)
+        process_destroy(process);
+}
+
+void process_thread_started(struct process *process) {
+    if (process->started)
+        return;
+    process->started = true;
+    if (--not_started == 0 && all_started_hook) {
+        all_started_hook();
+        all_started_hook = NULL;
+    }
+}
+
+void process_set_all_started_hook(void (*hook)(void)) { all_started_hook = hook; }

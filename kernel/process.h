@@ -1,0 +1,34 @@
+// Processes: every app is one, in every isolation mode. A process owns a
+// handle table, a memory account and its threads; it ends with its last
+// thread, which closes all its handles so that its peers see PEER_CLOSED.
+#pragma once
+#include "account.h"
+#include "handle.h"
+#include "isolation/isolation.h"
+
+#define PROCESS_NAME_MAX 32
+#define PROCESS_DEFAULT_MEMORY_LIMIT (16ull << 20)
+#define PROCESS_DEFAULT_HANDLE_LIMIT 1024
+
+struct thread;
+
+struct process {
+    char name[PROCESS_NAME_MAX];
+    uint32_t id;
+    struct account account;        // its refs keep this struct alive
+    struct handle_table handles;
+    struct list threads;           // struct thread.process_link
+    uint32_t num_threads;
+    bool started;                  // its first thread has run
+    const struct isolation *isolation;
+    void *env;                     // the environment handed to main
+    struct list link;              // in the list of live processes
+};
+
+struct process *process_create(const char *name, const struct isolation *isolation);
+void process_add_thread(struct process *process, struct thread *thread);
+// Ends the process when its last thread goes.
+void process_remove_thread(struct process *process, struct thread *thread);
+void process_thread_started(struct process *process);
+// Called once every process started so far has run (for boot.ready).
+void process_set_all_started_hook(void (*hook)(void));

@@ -1,0 +1,59 @@
+#include "sched.h"
+#include "arch.h"
+
+static struct thread idle_thread;
+static struct thread *current = &idle_thread;
+static struct list run_queue = LIST_INIT(run_queue);
+static uint64_t slice_end;
+
+#define STACK_CANARY 0x57ac4ca7a11ed0beull
+
+struct thread *current_thread(void) { return current; }
+uint64_t sched_slice_end(void) { return slice_end; }
+
+void sched_enqueue(struct thread *thread) {
+    thread->state = THREAD_RUNNABLE;
+    list_push_back(&run_queue, &thread->run_link);
+}
+
+// Hardware may be armed earlier than slice_end; sched_tick then re-arms. So
+// a switch only moves slice_end, which keeps context switches free of
+// firmware calls.
+void sched_switch(void) {
+    struct thread *prev = current;
+    struct list *link = list_pop_front(&run_queue);
+    struct thread *next = link ? container_of(link, struct thread, run_link) : &idle_thread;
+    if (next == prev)
+        return;
+    if (prev->stack && *(uint64_t *) prev->stack != STACK_CANARY)
+        PANIC("stack overflow in a thread of %s", prev->process ? "an app" : "the kernel");
+    current = next;
+    slice_end = arch_time_ticks() + ns_to_ticks(SCHED_SLICE_NS);
+    arch_switch(&prev->context, &next->context);
+    thread_reap();
+}
+
+void sched_yield(void) {
+    if (current != &idle_thread && current->state == THREAD_RUNNABLE)
+        list_push_back(&run_queue, &current->run_link);
+    sched_switch();
+}
+
+bool sched_tick(uint64_t now_ticks) {
+    if (now_ticks < slice_end)
+        return false;
+    slice_end = now_ticks + ns_to_ticks(SCHED_SLICE_NS);
+    return !list_is_empty(&run_queue);
+}
+
+void sched_stack_prepare(void *stack) { *(uint64_t *) stack = STACK_CANARY; }
+
+void sched_run_idle(void) {
+    idle_thread.state = THREAD_RUNNABLE;
+    slice_end = arch_time_ticks() + ns_to_ticks(SCHED_SLICE_NS);
+    timer_reprogram();
+    for (;;) {
+        sched_switch();
+        arch_idle(); // no runnable thread: wait for an interrupt
+    }
+}

@@ -1,0 +1,137 @@
+#include "syscall.h"
+#include "syscall_internal.h"
+#include "arch.h"
+#include "kmalloc.h"
+#include "log.h"
+#include "page.h"
+#include "process.h"
+#include "sched.h"
+#include "thread.h"
+#include "timer.h"
+#include <aster/syscall.h>
+
+static long syscall_nop(void) { return OK; }
+
+static long syscall_log_write(long buf, long len) {
+    char line[LOG_LINE_MAX];
+    if (len < 0)
+        return E_INVALID_ARG;
+    size_t n = MIN((size_t) len, sizeof(line));
+    error_t err = copy_from(line, buf, n);
+    if (err)
+        return err;
+    log_app_line(caller()->name, line, n);
+    return (long) n;
+}
+
+static long syscall_log_read(long buf, long len) {
+    char chunk[256];
+    if (len < 0)
+        return E_INVALID_ARG;
+    size_t total = log_tail_size((size_t) len);
+    for (size_t done = 0; done < total;) {
+        size_t n = log_tail_read(chunk, total - done, MIN(sizeof(chunk), total - done));
+        error_t err = copy_to(buf + (long) done, chunk, n);
+        if (err)
+            return err;
+        done += n;
+    }
+    return (long) total;
+}
+
+static long syscall_handle_close(long handle) {
+    struct object *object;
+    error_t err = lookup((handle_t) handle, 0, 0, &object);
+    if (err)
+        return err;
+    handle_remove(&caller()->handles, (handle_t) handle, &object, NULL);
+    object_unref(object);
+    return OK;
+}
+
+static long syscall_handle_restrict(long handle, long rights) {
+    struct handle_entry *entry;
+    error_t err = handle_lookup(&caller()->handles, (handle_t) handle, 0, 0, &entry);
+    if (err)
+        return err;
+    if ((uint64_t) rights & ~(uint64_t) RIGHT_ALL)
+        return E_INVALID_ARG;
+    entry->rights &= (uint32_t) rights;
+    return OK;
+}
+
+static long syscall_timer_create(void) {
+    struct timer_object *timer = timer_object_create(&caller()->account);
+    if (!timer)
+        return E_NO_MEMORY;
+    return install(&timer->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
+}
+
+static long syscall_timer_set(long timer_handle, long ns) {
+    struct object *timer;
+    error_t err = lookup((handle_t) timer_handle, OBJECT_TIMER, RIGHT_WRITE, &timer);
+    if (err)
+        return err;
+    timer_object_set((struct timer_object *) timer, ns);
+    return OK;
+}
+
+static long syscall_time_now(void) { return (long) ticks_to_ns(arch_time_ticks()); }
+
+static long syscall_thread_spawn(long entry, long arg) {
+    struct process *process = caller();
+    error_t err = process->isolation->check_entry(process, (uintptr_t) entry);
+    if (err)
+        return err;
+    if (!handle_has_room(&process->handles, 1))
+        return E_TOO_MANY_HANDLES;
+    struct thread *thread = thread_create(process, (void (*)(void *)) entry, (void *) arg);
+    if (!thread)
+        return E_NO_MEMORY;
+    return install(&thread->object, RIGHT_READ);
+}
+
+static NORETURN void syscall_thread_exit(void) { thread_exit(); }
+
+static NORETURN void syscall_system_exit(long status) {
+    INFO("%s ended the system with status %ld", caller()->name, status);
+    arch_poweroff((int) status);
+}
+
+static long syscall_memory_stats(long stats_out) {
+    struct process *process = caller();
+    struct memory_stats stats = {
+        .free_bytes = page_free_count() * PAGE_SIZE + kmalloc_free_bytes(),
+        .app_used = process->account.used,
+        .app_handles = process->handles.count,
+    };
+    return copy_to(stats_out, &stats, sizeof(stats));
+}
+
+long syscall_dispatch(long n, long a0, long a1, long a2, long a3, long a4) {
+    (void) a4;
+    switch (n) {
+    case SYS_NOP: return syscall_nop();
+    case SYS_LOG_WRITE: return syscall_log_write(a0, a1);
+    case SYS_LOG_READ: return syscall_log_read(a0, a1);
+    case SYS_HANDLE_CLOSE: return syscall_handle_close(a0);
+    case SYS_HANDLE_RESTRICT: return syscall_handle_restrict(a0, a1);
+    case SYS_CHANNEL_CREATE: return syscall_channel_create(a0, a1);
+    case SYS_CHANNEL_SEND: return syscall_channel_send(a0, a1, a2, a3);
+    case SYS_CHANNEL_RECV: return syscall_channel_recv(a0, a1, a2, a3);
+    case SYS_POLL_CREATE: return syscall_poll_create();
+    case SYS_POLL_ADD: return syscall_poll_add(a0, a1, a2);
+    case SYS_POLL_UPDATE: return syscall_poll_update(a0, a1, a2);
+    case SYS_POLL_REMOVE: return syscall_poll_remove(a0, a1);
+    case SYS_POLL_WAIT: return syscall_poll_wait(a0, a1);
+    case SYS_POLL_TRY_WAIT: return syscall_poll_try_wait(a0);
+    case SYS_TIMER_CREATE: return syscall_timer_create();
+    case SYS_TIMER_SET: return syscall_timer_set(a0, a1);
+    case SYS_TIME_NOW: return syscall_time_now();
+    case SYS_THREAD_SPAWN: return syscall_thread_spawn(a0, a1);
+    case SYS_THREAD_EXIT: syscall_thread_exit();
+    case SYS_SYSTEM_EXIT: syscall_system_exit(a0);
+    case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
+    default: return E_NOT_SUPPORTED;
+    }
+}

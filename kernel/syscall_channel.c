@@ -1,0 +1,129 @@
+// System calls on channels: create, send (moving handles), receive.
+#include "channel.h"
+#include "kmalloc.h"
+#include "syscall_internal.h"
+
+long syscall_channel_create(long first_out, long second_out) {
+    struct process *process = caller();
+    if (!handle_has_room(&process->handles, 2))
+        return E_TOO_MANY_HANDLES;
+    error_t err = check_writable(first_out, sizeof(handle_t));
+    if (!err)
+        err = check_writable(second_out, sizeof(handle_t));
+    if (err)
+        return err;
+    struct channel *a, *b;
+    if ((err = channel_create(&process->account, &a, &b)))
+        return err;
+    uint32_t rights = RIGHT_READ | RIGHT_WRITE | RIGHT_POLL;
+    handle_t first = install(&a->object, rights);
+    if (IS_ERROR(first)) {
+        object_unref(&b->object);
+        return first;
+    }
+    handle_t second = install(&b->object, rights);
+    if (IS_ERROR(second)) {
+        close_handle(first);
+        return second;
+    }
+    copy_to(first_out, &first, sizeof(first));
+    copy_to(second_out, &second, sizeof(second));
+    return OK;
+}
+
+// Checks the handles an app wants to send: valid, distinct, and neither the
+// sending endpoint nor its peer (a channel queued inside itself never closes).
+static error_t check_transfer(struct channel *channel, const handle_t *handles, int count,
+                              struct object **objects) {
+    for (int i = 0; i < count; i++) {
+        error_t err = lookup(handles[i], 0, 0, &objects[i]);
+        if (err)
+            return err;
+        if (objects[i] == &channel->object || objects[i] == &channel->peer->object)
+            return E_INVALID_ARG;
+        for (int j = 0; j < i; j++)
+            if (handles[j] == handles[i])
+                return E_INVALID_ARG;
+    }
+    return OK;
+}
+
+long syscall_channel_send(long ch, long info, long data, long handles_in) {
+    struct object *object;
+    error_t err = lookup((handle_t) ch, OBJECT_CHANNEL, RIGHT_WRITE, &object);
+    if (err)
+        return err;
+    struct channel *channel = (struct channel *) object;
+    size_t len = MSGINFO_LEN(info);
+    int num_handles = MSGINFO_HANDLES(info);
+    if ((uint64_t) info >> 32 || (info & (1 << 13)))
+        return E_INVALID_ARG;
+    if (len > MESSAGE_DATA_MAX)
+        return E_TOO_LARGE;
+    if ((err = channel_can_send(channel)))
+        return err;
+    handle_t handles[MESSAGE_HANDLES_MAX];
+    struct object *objects[MESSAGE_HANDLES_MAX];
+    if (num_handles > 0) {
+        if ((err = copy_from(handles, handles_in, num_handles * sizeof(handle_t))))
+            return err;
+        if ((err = check_transfer(channel, handles, num_handles, objects)))
+            return err;
+    }
+    struct message *message = message_alloc(len, &caller()->account);
+    if (!message)
+        return E_NO_MEMORY;
+    if ((err = copy_from(message->data, data, len))) {
+        kfree(message);
+        return err;
+    }
+    // Nothing can fail from here: move the handles into the message.
+    message->info = (msginfo_t) info;
+    for (int i = 0; i < num_handles; i++) {
+        handle_remove(&caller()->handles, handles[i], &message->handles[i].object,
+                      &message->handles[i].rights);
+    }
+    message->num_handles = num_handles;
+    return channel_send(channel, message);
+}
+
+long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
+    struct object *object;
+    error_t err = lookup((handle_t) ch, OBJECT_CHANNEL, RIGHT_READ, &object);
+    if (err)
+        return err;
+    struct channel *channel = (struct channel *) object;
+    struct message *message = channel_peek(channel, &err);
+    if (!message)
+        return err;
+    size_t len = MSGINFO_LEN(message->info);
+    uint32_t count = message->num_handles;
+    if (buf_len < 0 || len > (size_t) buf_len)
+        return E_TOO_LARGE;
+    struct process *process = caller();
+    if (!handle_has_room(&process->handles, count))
+        return E_TOO_MANY_HANDLES;
+    if (count > 0 && (err = check_writable(handles_out, count * sizeof(handle_t))))
+        return err;
+    if ((err = copy_to(buf, message->data, len)))
+        return err;
+    handle_t handles[MESSAGE_HANDLES_MAX];
+    for (uint32_t i = 0; i < count; i++) {
+        handles[i] = handle_install(&process->handles, message->handles[i].object,
+                                    message->handles[i].rights);
+        if (IS_ERROR(handles[i])) { // out of memory: undo, the message stays queued
+            err = handles[i];
+            while (i-- > 0) {
+                struct object *taken;
+                handle_remove(&process->handles, handles[i], &taken, NULL);
+            }
+            return err;
+        }
+    }
+    copy_to(handles_out, handles, count * sizeof(handle_t));
+    msginfo_t info = message->info;
+    channel_pop(channel, message);
+    message->num_handles = 0; // the references now belong to the handles
+    kfree(message);
+    return info;
+}

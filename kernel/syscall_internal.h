@@ -1,0 +1,57 @@
+// Helpers shared by the system-call files: who is calling, copying through
+// the caller's isolation backend, and handle lookups with type and rights.
+#pragma once
+#include "handle.h"
+#include "process.h"
+#include "sched.h"
+
+static inline struct process *caller(void) { return current_thread()->process; }
+
+static inline error_t copy_from(void *dst, long src, size_t len) {
+    struct process *process = caller();
+    return process->isolation->copy_from(process, dst, (uintptr_t) src, len);
+}
+
+static inline error_t copy_to(long dst, const void *src, size_t len) {
+    struct process *process = caller();
+    return process->isolation->copy_to(process, (uintptr_t) dst, src, len);
+}
+
+static inline error_t check_writable(long addr, size_t len) {
+    struct process *process = caller();
+    return process->isolation->check_writable(process, (uintptr_t) addr, len);
+}
+
+// Looks up a handle of the caller, checking its type (0: any) and rights.
+static inline error_t lookup(handle_t handle, uint32_t type, uint32_t rights, struct object **object) {
+    struct handle_entry *entry;
+    error_t err = handle_lookup(&caller()->handles, handle, type, rights, &entry);
+    if (!err)
+        *object = entry->object;
+    return err;
+}
+
+// Installs a new object's handle; on failure the object is dropped.
+static inline long install(struct object *object, uint32_t rights) {
+    handle_t handle = handle_install(&caller()->handles, object, rights);
+    if (IS_ERROR(handle))
+        object_unref(object);
+    return handle;
+}
+
+// Closes a handle the caller holds (known to be valid).
+static inline void close_handle(handle_t handle) {
+    struct object *object;
+    handle_remove(&caller()->handles, handle, &object, NULL);
+    object_unref(object);
+}
+
+long syscall_channel_create(long first_out, long second_out);
+long syscall_channel_send(long ch, long info, long data, long handles);
+long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out);
+long syscall_poll_create(void);
+long syscall_poll_add(long poll_handle, long target_handle, long events);
+long syscall_poll_update(long poll_handle, long target_handle, long events);
+long syscall_poll_remove(long poll_handle, long target_handle);
+long syscall_poll_wait(long poll_handle, long timeout_ns);
+long syscall_poll_try_wait(long poll_handle);

@@ -1,0 +1,87 @@
+// Raw system calls. Every app mode enters the same kernel table through these.
+// Each returns a non-negative value on success or a negative error (error.h).
+#pragma once
+#include <aster/error.h>
+#include <aster/types.h>
+
+enum syscall_number {
+    SYS_NOP = 0, // does nothing; the null-syscall benchmark
+    SYS_LOG_WRITE,
+    SYS_LOG_READ,
+    SYS_HANDLE_CLOSE,
+    SYS_HANDLE_RESTRICT,
+    SYS_CHANNEL_CREATE,
+    SYS_CHANNEL_SEND,
+    SYS_CHANNEL_RECV,
+    SYS_POLL_CREATE,
+    SYS_POLL_ADD,
+    SYS_POLL_UPDATE,
+    SYS_POLL_REMOVE,
+    SYS_POLL_WAIT,
+    SYS_POLL_TRY_WAIT,
+    SYS_TIMER_CREATE,
+    SYS_TIMER_SET,
+    SYS_TIME_NOW,
+    SYS_THREAD_SPAWN,
+    SYS_THREAD_EXIT,
+    SYS_SYSTEM_EXIT,
+    SYS_MEMORY_STATS,
+    SYS_COUNT
+};
+
+// The single entry point, implemented once per isolation mode.
+long aster_syscall(long a0, long a1, long a2, long a3, long a4, long n);
+
+// Writes one line to the kernel log, stamped with the app's name.
+long sys_log_write(const char *buf, size_t len);
+// Copies up to len bytes of the kernel log ring into buf; returns the count.
+long sys_log_read(char *buf, size_t len);
+long sys_nop(void);
+
+error_t sys_handle_close(handle_t handle);
+// Removes rights from a handle (rights outside `rights` are dropped).
+error_t sys_handle_restrict(handle_t handle, uint32_t rights);
+
+error_t sys_channel_create(handle_t *first, handle_t *second);
+// Non-blocking. E_FULL: the peer's queue holds CHANNEL_QUEUE_MAX messages;
+// E_NO_PEER: the peer is closed; E_TOO_LARGE: data over MESSAGE_DATA_MAX.
+// Handles listed are moved to the peer (closed here) only on success.
+error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data,
+                         const handle_t *handles);
+// Non-blocking. Returns the msginfo. E_EMPTY: nothing queued; E_NO_PEER:
+// the peer is closed and the queue is drained; E_TOO_LARGE: buf_len is too
+// small (the message stays queued). `handles` needs MESSAGE_HANDLES_MAX slots.
+long sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles);
+
+long sys_poll_create(void);
+error_t sys_poll_add(handle_t poll, handle_t target, uint32_t events);
+error_t sys_poll_update(handle_t poll, handle_t target, uint32_t events);
+error_t sys_poll_remove(handle_t poll, handle_t target);
+// Blocks until a handle in the set is ready or timeout_ns passes (negative:
+// forever). Returns POLL_RESULT(handle, events) or E_TIMED_OUT.
+long sys_poll_wait(handle_t poll, int64_t timeout_ns);
+// Like poll_wait but never blocks: E_EMPTY when nothing is ready.
+long sys_poll_try_wait(handle_t poll);
+#define POLL_RESULT_HANDLE(r) ((handle_t) ((r) & 0x7fffffff))
+#define POLL_RESULT_EVENTS(r) ((uint32_t) ((r) >> 32))
+
+long sys_timer_create(void);
+// Arms a one-shot timer to fire after `ns` (0: now); negative disarms it.
+// A fired timer is READABLE until it is set again.
+error_t sys_timer_set(handle_t timer, int64_t ns);
+// Nanoseconds since boot.
+int64_t sys_time_now(void);
+
+// Starts a thread in the calling app running entry(arg); returns its handle.
+long sys_thread_spawn(void (*entry)(void *), void *arg);
+__attribute__((noreturn)) void sys_thread_exit(void);
+
+// Ends the whole system with an exit status (0 = success). For tests.
+__attribute__((noreturn)) void sys_system_exit(int status);
+
+struct memory_stats {
+    uint64_t free_bytes;   // free physical memory, including free kmalloc blocks
+    uint64_t app_used;     // kernel memory charged to the calling app
+    uint64_t app_handles;  // handles the calling app holds
+};
+error_t sys_memory_stats(struct memory_stats *stats);

@@ -1,0 +1,9 @@
+// The kernel-mode backend: system calls are plain function calls into the
+// kernel's single system-call entry (resolved when the app is linked in).
+#include <aster/syscall.h>
+
+long kernel_app_syscall(long a0, long a1, long a2, long a3, long a4, long n);
+
+long aster_syscall(long a0, long a1, long a2, long a3, long a4, long n) {
+    return kernel_app_syscall(a0, a1, a2, a3, a4, n);
+}

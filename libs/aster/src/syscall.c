@@ -1,0 +1,45 @@
+// System call wrappers: the same for every mode; aster_syscall differs.
+#include <aster/syscall.h>
+
+#define SYSCALL0(n)             aster_syscall(0, 0, 0, 0, 0, n)
+#define SYSCALL1(n, a)          aster_syscall((long) (a), 0, 0, 0, 0, n)
+#define SYSCALL2(n, a, b)       aster_syscall((long) (a), (long) (b), 0, 0, 0, n)
+#define SYSCALL3(n, a, b, c)    aster_syscall((long) (a), (long) (b), (long) (c), 0, 0, n)
+#define SYSCALL4(n, a, b, c, d) aster_syscall((long) (a), (long) (b), (long) (c), (long) (d), 0, n)
+
+long sys_nop(void) { return SYSCALL0(SYS_NOP); }
+long sys_log_write(const char *buf, size_t len) { return SYSCALL2(SYS_LOG_WRITE, buf, len); }
+long sys_log_read(char *buf, size_t len) { return SYSCALL2(SYS_LOG_READ, buf, len); }
+error_t sys_handle_close(handle_t h) { return SYSCALL1(SYS_HANDLE_CLOSE, h); }
+error_t sys_handle_restrict(handle_t h, uint32_t rights) { return SYSCALL2(SYS_HANDLE_RESTRICT, h, rights); }
+error_t sys_channel_create(handle_t *a, handle_t *b) { return SYSCALL2(SYS_CHANNEL_CREATE, a, b); }
+
+error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data, const handle_t *handles) {
+    return SYSCALL4(SYS_CHANNEL_SEND, ch, info, data, handles);
+}
+
+long sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles) {
+    return SYSCALL4(SYS_CHANNEL_RECV, ch, buf, buf_len, handles);
+}
+
+long sys_poll_create(void) { return SYSCALL0(SYS_POLL_CREATE); }
+error_t sys_poll_add(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_ADD, p, h, ev); }
+error_t sys_poll_update(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_UPDATE, p, h, ev); }
+error_t sys_poll_remove(handle_t p, handle_t h) { return SYSCALL2(SYS_POLL_REMOVE, p, h); }
+long sys_poll_wait(handle_t p, int64_t timeout_ns) { return SYSCALL2(SYS_POLL_WAIT, p, timeout_ns); }
+long sys_poll_try_wait(handle_t p) { return SYSCALL1(SYS_POLL_TRY_WAIT, p); }
+long sys_timer_create(void) { return SYSCALL0(SYS_TIMER_CREATE); }
+error_t sys_timer_set(handle_t t, int64_t ns) { return SYSCALL2(SYS_TIMER_SET, t, ns); }
+int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }
+long sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
+error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMORY_STATS, stats); }
+
+void sys_thread_exit(void) {
+    SYSCALL0(SYS_THREAD_EXIT);
+    __builtin_unreachable();
+}
+
+void sys_system_exit(int status) {
+    SYSCALL1(SYS_SYSTEM_EXIT, status);
+    __builtin_unreachable();
+}

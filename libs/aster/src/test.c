@@ -1,0 +1,27 @@
+#include <aster/error.h>
+#include <aster/log.h>
+#include <aster/syscall.h>
+#include <aster/test.h>
+
+static int failures;
+
+void test_expect_eq(const char *expr, long actual, long expected, const char *file, int line) {
+    if (actual == expected)
+        return;
+    failures++;
+    if (actual < 0 && actual > -100)
+        ERROR("FAIL %s:%d: %s is %ld (%s), expected %ld", file, line, expr, actual, error_name(actual), expected);
+    else
+        ERROR("FAIL %s:%d: %s is %ld, expected %ld", file, line, expr, actual, expected);
+}
+
+int test_failures(void) { return failures; }
+
+void test_finish(void) {
+    if (failures) {
+        ERROR("TEST FAILED (%d failures)", failures);
+        sys_system_exit(1);
+    }
+    INFO("TEST PASSED");
+    sys_system_exit(0);
+}

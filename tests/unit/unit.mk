@@ -1,0 +1,36 @@
+# Host unit tests (cmocka, AddressSanitizer and UBSan) for the pure parts:
+# the device-tree parser, the libc, and kernel objects built with host stubs.
+
+HOST_CFLAGS := -std=gnu17 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+    -fno-sanitize-recover=all -fno-omit-frame-pointer
+KERNEL_HOST_SRCS := kernel/page.c kernel/kmalloc.c kernel/handle.c kernel/channel.c \
+    kernel/poll.c kernel/object.c libs/aster/src/error.c tests/unit/kernel_stubs.c
+KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests/unit
+KERNEL_UNIT_TESTS := page kmalloc handle channel
+
+UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c \
+    $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
+
+$(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/fdt/include tests/unit/test_fdt.c libs/fdt/fdt.c -lcmocka -o $@
+
+$(BUILD)/host/virt.dtb: $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(Q)qemu-system-riscv64 -machine virt -m 128M -machine dumpdtb=$@ -nographic >/dev/null 2>&1
+
+LIBC_SRCS := $(wildcard libs/c/*.c)
+$(BUILD)/host/test_c: tests/unit/test_c.c $(LIBC_SRCS) $(wildcard libs/c/*.h) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DASTER_LIBC_TEST -Ilibs/c tests/unit/test_c.c $(LIBC_SRCS) -lcmocka -o $@
+
+$(BUILD)/host/test_%: tests/unit/test_%.c $(KERNEL_HOST_SRCS) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(KERNEL_HOST_FLAGS) $< $(KERNEL_HOST_SRCS) -lcmocka -o $@
+
+$(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilibs/fdt/include tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c -o $@

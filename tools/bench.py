@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""`make bench`: boots benchmark apps under QEMU's -icount (one instruction
+is one nanosecond, counts are exact), prints a table and writes a flat JSON
+object of metric -> number.
+
+Benchmark apps print lines "[app] bench NAME VALUE"; the kernel prints
+"boot.ready: all apps started, N instructions since kernel entry".
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+# (boot arguments, what each run measures)
+RUNS = [
+    ('apps=bench_ipc_server,bench_ipc_client chan=bench_ipc_client.server:bench_ipc_server.client',
+     'IPC and system calls, kernel mode'),
+    ('apps=echo,echo_client chan=echo_client.echo:echo.client', 'boot of the echo demo'),
+]
+TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--kernel', required=True)
+    parser.add_argument('--out', required=True)
+    args = parser.parse_args()
+    metrics = {}
+    for append, what in RUNS:
+        result = qemu.boot(args.kernel, append, timeout=120, icount=True, until='[echo_client] done'
+                           if 'echo_client' in append else None)
+        for name, value in re.findall(r'\] bench (\S+) (\d+)', result.output):
+            metrics[name] = int(value)
+        ready = re.search(r'boot\.ready: all apps started, (\d+) instructions', result.output)
+        if ready and 'boot.ready' not in metrics and 'echo' in append:
+            metrics['boot.ready'] = int(ready.group(1))
+        if result.timed_out and 'echo_client' not in append:
+            print(f'warning: the {what} run timed out', file=sys.stderr)
+    missing = [m for m in TARGETS if m not in metrics]
+    print(f'{"metric":<28}{"instructions":>14}{"target":>12}')
+    for name, value in sorted(metrics.items()):
+        target = TARGETS.get(name)
+        print(f'{name:<28}{value:>14,}{(f"< {target:,}" if target else ""):>12}')
+    with open(args.out, 'w') as f:
+        json.dump(metrics, f, indent=2, sort_keys=True)
+        f.write('\n')
+    print(f'wrote {args.out}')
+    if missing:
+        print(f'missing metrics: {", ".join(missing)}', file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,69 @@
+"""Booting Aster under QEMU, shared by `make run`, the system tests and the
+benchmarks.
+
+The machine is QEMU's riscv64 `virt` board with OpenSBI (-bios default). The
+kernel ends a run through the sifive_test device: QEMU exits with status 0
+for success or with the code the kernel chose.
+"""
+import os
+import subprocess
+import time
+
+QEMU = 'qemu-system-riscv64'
+
+
+def qemu_command(kernel, append=None, icount=False, memory='128M', gdb=False):
+    cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
+           '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
+    if append:
+        cmd += ['-append', append]
+    if icount:
+        cmd += ['-icount', 'shift=0,sleep=off', '-seed', '1']
+    if gdb:
+        cmd += ['-S', '-s']
+    return cmd
+
+
+class Boot:
+    """One finished QEMU run: its exit status and the serial output."""
+
+    def __init__(self, status, output, timed_out):
+        self.status = status
+        self.output = output
+        self.timed_out = timed_out
+
+    def lines(self, prefix=''):
+        return [l for l in self.output.splitlines() if l.startswith(prefix)]
+
+    def __repr__(self):
+        return f'Boot(status={self.status}, timed_out={self.timed_out})'
+
+
+def boot(kernel, append=None, timeout=30, icount=False, until=None, memory='128M'):
+    """Boots the kernel and waits for it to power off, for `until` (a string)
+    to appear in the output, or for the timeout. Returns a Boot."""
+    cmd = qemu_command(kernel, append, icount, memory)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    os.set_blocking(proc.stdout.fileno(), False)
+    output = b''
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    while True:
+        chunk = proc.stdout.read()
+        if chunk:
+            output += chunk
+            if until and until.encode() in output:
+                break
+        if proc.poll() is not None:
+            output += proc.stdout.read() or b''
+            break
+        if time.monotonic() > deadline:
+            timed_out = True
+            break
+        time.sleep(0.01)
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    text = output.decode('utf-8', 'replace').replace('\r\n', '\n')
+    return Boot(proc.returncode, text, timed_out)

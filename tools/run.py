@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Boots Aster in QEMU on this terminal (`make run`). Quit with Ctrl-A X."""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--kernel', required=True)
+    parser.add_argument('--append', help='boot arguments, e.g. "apps=echo,echo_client ..."')
+    parser.add_argument('--icount', action='store_true', help='deterministic instruction timing')
+    parser.add_argument('--gdb', action='store_true', help='start halted, gdb server on :1234')
+    args = parser.parse_args()
+    cmd = qemu.qemu_command(args.kernel, args.append, args.icount, gdb=args.gdb)
+    print('Booting Aster (quit QEMU with Ctrl-A X)', file=sys.stderr)
+    os.execvp(cmd[0], cmd)
+
+
+if __name__ == '__main__':
+    main()

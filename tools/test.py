@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs every test and ends with one line: `N passed, N failed`.
+
+First the host unit tests (cmocka binaries given on the command line), then
+the system tests (pytest, booting QEMU). Exits non-zero if anything failed.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+
+def run_unit(binary, env):
+    print(f'== {os.path.basename(binary)}', flush=True)
+    proc = subprocess.run([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors='replace')
+    print(proc.stdout, end='', flush=True)
+    passed = sum(int(m) for m in re.findall(r'\[  PASSED  \] (\d+) test', proc.stdout))
+    failed = sum(int(m) for m in re.findall(r'\[  FAILED  \] (\d+) test', proc.stdout))
+    if proc.returncode != 0 and failed == 0:
+        failed = 1  # crashed (a sanitizer report) or failed outside a test
+    return passed, failed
+
+
+def run_system(build, selection):
+    xml = os.path.join(build, 'system-tests.xml')
+    cmd = [sys.executable, '-m', 'pytest', '-q', 'tests/system', f'--junitxml={xml}']
+    if selection:
+        cmd += ['-k', selection]
+    proc = subprocess.run(cmd)
+    if not os.path.exists(xml):
+        return 0, 1
+    suite = ET.parse(xml).getroot()
+    suite = suite if suite.tag == 'testsuite' else suite.find('testsuite')
+    total = int(suite.get('tests', 0))
+    failed = int(suite.get('failures', 0)) + int(suite.get('errors', 0))
+    skipped = int(suite.get('skipped', 0))
+    if proc.returncode not in (0, 1) and failed == 0:
+        failed = 1
+    return total - failed - skipped, failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--build', default='build')
+    parser.add_argument('-k', dest='selection', help='only system tests matching this')
+    parser.add_argument('units', nargs='*')
+    args = parser.parse_args()
+    env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'))
+    passed = failed = 0
+    for binary in args.units:
+        p, f = run_unit(binary, env)
+        passed, failed = passed + p, failed + f
+    p, f = run_system(args.build, args.selection)
+    passed, failed = passed + p, failed + f
+    print(f'{passed} passed, {failed} failed')
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
