@@ -17,7 +17,7 @@ RESOURCE_DIR = $(shell $(CC) -print-resource-dir)
 
 TARGET_FLAGS := --target=riscv64-unknown-elf -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
-    -isystem $(RESOURCE_DIR)/include -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+    -isystem $(RESOURCE_DIR)/include -fomit-frame-pointer \
     -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
     -Ilibs/aster/include -Ilibs/fdt/include
@@ -46,12 +46,12 @@ $(BUILD)/.setup-done: tools/setup.sh
 	$(Q)sh tools/setup.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
-$(BUILD)/kernel/%.c.o: %.c $(BUILD)/.setup-done
+$(BUILD)/kernel/%.c.o: %.c $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: %.S $(BUILD)/.setup-done
+$(BUILD)/kernel/%.S.o: %.S $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
@@ -59,7 +59,7 @@ $(BUILD)/kernel/%.S.o: %.S $(BUILD)/.setup-done
 # --- kernel-mode apps: each app with its own copy of the SDK, all symbols
 # but its renamed main made local, so apps cannot reach each other or the
 # kernel except through kernel_app_syscall.
-$(BUILD)/kapps/lib/%.c.o: %.c $(BUILD)/.setup-done
+$(BUILD)/kapps/lib/%.c.o: %.c $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (app lib)")
 	$(Q)$(CC) $(APP_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
@@ -67,7 +67,7 @@ $(BUILD)/kapps/lib/%.c.o: %.c $(BUILD)/.setup-done
 $(BUILD)/kapps/libaster.a: $(APP_LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/kapps/src/%.o: apps/%.c $(BUILD)/.setup-done
+$(BUILD)/kapps/src/%.o: apps/%.c $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@

@@ -16,13 +16,13 @@ void *arch_map_device(paddr_t base, uint64_t size);
 // Physical <-> kernel virtual addresses for RAM.
 void *paddr_to_ptr(paddr_t paddr);
 paddr_t ptr_to_paddr(const void *ptr);
-// True if [ptr, ptr + len) is mapped kernel RAM or kernel image data.
-bool arch_is_kernel_ram(const void *ptr, size_t len);
+// arch_is_kernel_ram(ptr, len), in <arch_inline.h>: true if [ptr, ptr + len)
+// is mapped kernel RAM or kernel image data.
 
-// Interrupts: save-and-disable, restore, enable.
-uint64_t arch_irq_save(void);
-void arch_irq_restore(uint64_t state);
-void arch_irq_enable(void);
+// Interrupts: save-and-disable (arch_irq_save), restore, enable; and the
+// time counter (arch_time_ticks). They are on every system call's path, so
+// the port defines them inline in <arch_inline.h>.
+#include <arch_inline.h>
 // Waits (interrupts enabled) until some interrupt is pending.
 void arch_idle(void);
 
@@ -32,7 +32,6 @@ void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(
 void arch_switch(struct arch_context *prev, struct arch_context *next);
 
 // Time: a free-running counter at `arch_timer_hz()` and a one-shot deadline.
-uint64_t arch_time_ticks(void);
 uint64_t arch_timer_hz(void);
 void arch_set_timer_hz(uint64_t hz);
 void arch_timer_arm(uint64_t deadline_ticks);
@@ -49,5 +48,6 @@ void arch_console_init(paddr_t uart_base, uint64_t size);
 void arch_set_poweroff_device(paddr_t base, uint64_t size);
 NORETURN void arch_poweroff(int status);
 
-// Walks the frame-pointer chain from the caller; calls fn for each return pc.
-void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx);
+// Calls fn for each return address found on the current stack, innermost
+// first; stack_top bounds the search (NULL: the boot stack).
+void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx, const void *stack_top);

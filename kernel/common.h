@@ -20,6 +20,7 @@ typedef uint64_t vaddr_t;
 #define PAGE_SIZE        4096
 #define UNUSED           __attribute__((unused))
 #define NORETURN         __attribute__((noreturn))
+#define NOINLINE         __attribute__((noinline))
 
 // Kernel console and log. Lines go to the console and to the log ring.
 __attribute__((format(printf, 1, 2))) void printk(const char *fmt, ...);

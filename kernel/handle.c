@@ -3,7 +3,6 @@
 #include "poll.h"
 #include <string.h>
 
-#define SLOT_BITS       12
 #define GENERATION_MASK 0x7ffff
 
 void handle_table_init(struct handle_table *table, struct account *account, uint32_t limit) {
@@ -50,22 +49,6 @@ handle_t handle_install(struct handle_table *table, struct object *object, uint3
         return make_handle(i + 1, entry->generation);
     }
     PANIC("handle table count out of step");
-}
-
-error_t handle_lookup(struct handle_table *table, handle_t handle, uint32_t type,
-                      uint32_t rights, struct handle_entry **entry_out) {
-    uint32_t slot = (uint32_t) handle & ((1u << SLOT_BITS) - 1);
-    if (handle <= 0 || slot == 0 || slot > table->capacity)
-        return E_INVALID_HANDLE;
-    struct handle_entry *entry = &table->entries[slot - 1];
-    if (!entry->object || entry->generation != ((uint32_t) handle >> SLOT_BITS))
-        return E_INVALID_HANDLE;
-    if (type && entry->object->type != type)
-        return E_WRONG_TYPE;
-    if ((entry->rights & rights) != rights)
-        return E_NO_RIGHT;
-    *entry_out = entry;
-    return OK;
 }
 
 void handle_remove(struct handle_table *table, handle_t handle, struct object **object,

@@ -6,6 +6,7 @@
 #include "object.h"
 
 #define HANDLE_SLOTS_MAX 4095
+#define SLOT_BITS        12
 
 struct handle_entry {
     struct object *object; // NULL when the slot is free
@@ -29,8 +30,22 @@ handle_t handle_install(struct handle_table *table, struct object *object, uint3
 bool handle_has_room(struct handle_table *table, uint32_t count);
 // Finds the entry for `handle`; checks its type (0 = any) and rights.
 // Errors: E_INVALID_HANDLE, E_WRONG_TYPE, E_NO_RIGHT.
-error_t handle_lookup(struct handle_table *table, handle_t handle, uint32_t type,
-                      uint32_t rights, struct handle_entry **entry);
+// (Inline: every system call on a handle starts here.)
+static inline error_t handle_lookup(struct handle_table *table, handle_t handle, uint32_t type,
+                                    uint32_t rights, struct handle_entry **entry_out) {
+    uint32_t slot = (uint32_t) handle & ((1u << SLOT_BITS) - 1);
+    if (handle <= 0 || slot == 0 || slot > table->capacity)
+        return E_INVALID_HANDLE;
+    struct handle_entry *entry = &table->entries[slot - 1];
+    if (!entry->object || entry->generation != ((uint32_t) handle >> SLOT_BITS))
+        return E_INVALID_HANDLE;
+    if (type && entry->object->type != type)
+        return E_WRONG_TYPE;
+    if ((entry->rights & rights) != rights)
+        return E_NO_RIGHT;
+    *entry_out = entry;
+    return OK;
+}
 // Removes a valid handle, giving its reference to the caller via *object.
 void handle_remove(struct handle_table *table, handle_t handle, struct object **object,
                    uint32_t *rights);

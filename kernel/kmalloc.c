@@ -64,7 +64,7 @@ void *kmalloc(size_t size, struct account *account) {
     if (size > (1ull << 32))
         return NULL;
     size_t total = size + sizeof(struct header);
-    uint32_t size_class = 0;
+    uint32_t size_class = 0; // (a loop: rv64imac has no count-leading-zeros)
     while (size_class < NUM_CLASSES && class_size(size_class) < total)
         size_class++;
     struct header *header;

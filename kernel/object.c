@@ -25,10 +25,9 @@ static void object_destroy(struct object *object) {
     }
 }
 
-void object_unref(struct object *object) {
-    ASSERT(object->refs > 0);
-    if (--object->refs > 0)
-        return;
+// The last reference is gone (object_unref's slow path).
+void object_release(struct object *object) {
+    ASSERT(object->refs == 0);
     list_push_back(&pending_destroy, &object->destroy_link);
     if (destroying)
         return;

@@ -22,7 +22,11 @@ void object_init(struct object *object, enum object_type type);
 static inline void object_ref(struct object *object) { object->refs++; }
 // Drops a reference. Destruction is deferred to a loop, never recursive, so
 // objects that hold objects (messages carrying channels) nest to any depth.
-void object_unref(struct object *object);
+static inline void object_unref(struct object *object) {
+    void object_release(struct object *object);
+    if (--object->refs == 0)
+        object_release(object);
+}
 // The events (EVENT_*) the object is ready for now.
 uint32_t object_events(struct object *object);
 // Tells every poll watching `object` that its readiness may have changed.

@@ -1,6 +1,7 @@
 // Kernel panics: a message, a symbolized backtrace, and the machine stops.
 #include "arch.h"
 #include "ksyms.h"
+#include "sched.h"
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -27,8 +28,9 @@ void panic(const char *fmt, ...) {
     if (!panicking) {
         panicking = true;
         int depth = 0;
-        printk("backtrace:\n");
-        arch_backtrace(print_frame, &depth);
+        printk("backtrace (return addresses found on the stack):\n");
+        struct thread *thread = current_thread();
+        arch_backtrace(print_frame, &depth, thread->stack ? (char *) thread->stack + thread->stack_size : NULL);
     }
     arch_poweroff(99);
 }

@@ -5,7 +5,8 @@
 
 #define SCHED_SLICE_NS 10000000ull // 10 ms
 
-struct thread *current_thread(void);
+extern struct thread *sched_current; // the running thread
+static inline struct thread *current_thread(void) { return sched_current; }
 // Makes `thread` runnable at the back of the run queue.
 void sched_enqueue(struct thread *thread);
 // Gives up the CPU; the current thread, if runnable, goes to the back.

@@ -10,9 +10,11 @@
 #include "timer.h"
 #include <aster/syscall.h>
 
-static long syscall_nop(void) { return OK; }
+// Handlers are kept out of line so that dispatch is a jump table of tail calls.
 
-static long syscall_log_write(long buf, long len) {
+static NOINLINE long syscall_nop(void) { return OK; }
+
+static NOINLINE long syscall_log_write(long buf, long len) {
     char line[LOG_LINE_MAX];
     if (len < 0)
         return E_INVALID_ARG;
@@ -24,7 +26,7 @@ static long syscall_log_write(long buf, long len) {
     return (long) n;
 }
 
-static long syscall_log_read(long buf, long len) {
+static NOINLINE long syscall_log_read(long buf, long len) {
     char chunk[256];
     if (len < 0)
         return E_INVALID_ARG;
@@ -39,7 +41,7 @@ static long syscall_log_read(long buf, long len) {
     return (long) total;
 }
 
-static long syscall_handle_close(long handle) {
+static NOINLINE long syscall_handle_close(long handle) {
     struct object *object;
     error_t err = lookup((handle_t) handle, 0, 0, &object);
     if (err)
@@ -49,7 +51,7 @@ static long syscall_handle_close(long handle) {
     return OK;
 }
 
-static long syscall_handle_restrict(long handle, long rights) {
+static NOINLINE long syscall_handle_restrict(long handle, long rights) {
     struct handle_entry *entry;
     error_t err = handle_lookup(&caller()->handles, (handle_t) handle, 0, 0, &entry);
     if (err)
@@ -60,14 +62,14 @@ static long syscall_handle_restrict(long handle, long rights) {
     return OK;
 }
 
-static long syscall_timer_create(void) {
+static NOINLINE long syscall_timer_create(void) {
     struct timer_object *timer = timer_object_create(&caller()->account);
     if (!timer)
         return E_NO_MEMORY;
     return install(&timer->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
 }
 
-static long syscall_timer_set(long timer_handle, long ns) {
+static NOINLINE long syscall_timer_set(long timer_handle, long ns) {
     struct object *timer;
     error_t err = lookup((handle_t) timer_handle, OBJECT_TIMER, RIGHT_WRITE, &timer);
     if (err)
@@ -76,9 +78,9 @@ static long syscall_timer_set(long timer_handle, long ns) {
     return OK;
 }
 
-static long syscall_time_now(void) { return (long) ticks_to_ns(arch_time_ticks()); }
+static NOINLINE long syscall_time_now(void) { return (long) ticks_to_ns(arch_time_ticks()); }
 
-static long syscall_thread_spawn(long entry, long arg) {
+static NOINLINE long syscall_thread_spawn(long entry, long arg) {
     struct process *process = caller();
     error_t err = process->isolation->check_entry(process, (uintptr_t) entry);
     if (err)
@@ -91,14 +93,14 @@ static long syscall_thread_spawn(long entry, long arg) {
     return install(&thread->object, RIGHT_READ);
 }
 
-static NORETURN void syscall_thread_exit(void) { thread_exit(); }
+static NOINLINE NORETURN void syscall_thread_exit(void) { thread_exit(); }
 
-static NORETURN void syscall_system_exit(long status) {
+static NOINLINE NORETURN void syscall_system_exit(long status) {
     INFO("%s ended the system with status %ld", caller()->name, status);
     arch_poweroff((int) status);
 }
 
-static long syscall_memory_stats(long stats_out) {
+static NOINLINE long syscall_memory_stats(long stats_out) {
     struct process *process = caller();
     struct memory_stats stats = {
         .free_bytes = page_free_count() * PAGE_SIZE + kmalloc_free_bytes(),
@@ -108,7 +110,7 @@ static long syscall_memory_stats(long stats_out) {
     return copy_to(stats_out, &stats, sizeof(stats));
 }
 
-long syscall_dispatch(long n, long a0, long a1, long a2, long a3, long a4) {
+long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n) {
     (void) a4;
     switch (n) {
     case SYS_NOP: return syscall_nop();

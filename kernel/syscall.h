@@ -4,4 +4,5 @@
 #pragma once
 #include "common.h"
 
-long syscall_dispatch(long n, long a0, long a1, long a2, long a3, long a4);
+// Arguments in the order of aster_syscall, so no backend has to shuffle them.
+long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n);

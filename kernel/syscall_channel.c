@@ -31,21 +31,33 @@ long syscall_channel_create(long first_out, long second_out) {
     return OK;
 }
 
-// Checks the handles an app wants to send: valid, distinct, and neither the
-// sending endpoint nor its peer (a channel queued inside itself never closes).
-static error_t check_transfer(struct channel *channel, const handle_t *handles, int count,
-                              struct object **objects) {
+// Copies in and checks the handles an app wants to send: valid, distinct,
+// and neither the sending endpoint nor its peer (a channel queued inside
+// itself would never close). Out of line: most messages carry none.
+static NOINLINE error_t check_transfer(struct channel *channel, long handles_in, int count,
+                                       handle_t *handles) {
+    error_t err = copy_from(handles, handles_in, count * sizeof(handle_t));
+    if (err)
+        return err;
     for (int i = 0; i < count; i++) {
-        error_t err = lookup(handles[i], 0, 0, &objects[i]);
-        if (err)
+        struct object *object;
+        if ((err = lookup(handles[i], 0, 0, &object)))
             return err;
-        if (objects[i] == &channel->object || objects[i] == &channel->peer->object)
+        if (object == &channel->object || object == &channel->peer->object)
             return E_INVALID_ARG;
         for (int j = 0; j < i; j++)
             if (handles[j] == handles[i])
                 return E_INVALID_ARG;
     }
     return OK;
+}
+
+// Moves checked handles from the caller's table into the message.
+static NOINLINE void move_handles(struct message *message, const handle_t *handles, int count) {
+    for (int i = 0; i < count; i++)
+        handle_remove(&caller()->handles, handles[i], &message->handles[i].object,
+                      &message->handles[i].rights);
+    message->num_handles = count;
 }
 
 long syscall_channel_send(long ch, long info, long data, long handles_in) {
@@ -63,13 +75,8 @@ long syscall_channel_send(long ch, long info, long data, long handles_in) {
     if ((err = channel_can_send(channel)))
         return err;
     handle_t handles[MESSAGE_HANDLES_MAX];
-    struct object *objects[MESSAGE_HANDLES_MAX];
-    if (num_handles > 0) {
-        if ((err = copy_from(handles, handles_in, num_handles * sizeof(handle_t))))
-            return err;
-        if ((err = check_transfer(channel, handles, num_handles, objects)))
-            return err;
-    }
+    if (num_handles > 0 && (err = check_transfer(channel, handles_in, num_handles, handles)))
+        return err;
     struct message *message = message_alloc(len, &caller()->account);
     if (!message)
         return E_NO_MEMORY;
@@ -77,14 +84,32 @@ long syscall_channel_send(long ch, long info, long data, long handles_in) {
         kfree(message);
         return err;
     }
-    // Nothing can fail from here: move the handles into the message.
+    // Nothing can fail from here.
     message->info = (msginfo_t) info;
-    for (int i = 0; i < num_handles; i++) {
-        handle_remove(&caller()->handles, handles[i], &message->handles[i].object,
-                      &message->handles[i].rights);
-    }
-    message->num_handles = num_handles;
+    if (num_handles > 0)
+        move_handles(message, handles, num_handles);
     return channel_send(channel, message);
+}
+
+// Installs the handles a message carries into the caller's table and tells
+// the app their numbers; on failure nothing is installed and the message
+// keeps them. Out of line: most messages carry none.
+static NOINLINE error_t receive_handles(struct message *message, long handles_out) {
+    struct handle_table *table = &caller()->handles;
+    handle_t handles[MESSAGE_HANDLES_MAX];
+    for (uint32_t i = 0; i < message->num_handles; i++) {
+        handles[i] = handle_install(table, message->handles[i].object, message->handles[i].rights);
+        if (IS_ERROR(handles[i])) { // out of memory
+            error_t err = handles[i];
+            while (i-- > 0) {
+                struct object *taken;
+                handle_remove(table, handles[i], &taken, NULL);
+            }
+            return err;
+        }
+    }
+    copy_to(handles_out, handles, message->num_handles * sizeof(handle_t));
+    return OK;
 }
 
 long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
@@ -107,20 +132,8 @@ long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
         return err;
     if ((err = copy_to(buf, message->data, len)))
         return err;
-    handle_t handles[MESSAGE_HANDLES_MAX];
-    for (uint32_t i = 0; i < count; i++) {
-        handles[i] = handle_install(&process->handles, message->handles[i].object,
-                                    message->handles[i].rights);
-        if (IS_ERROR(handles[i])) { // out of memory: undo, the message stays queued
-            err = handles[i];
-            while (i-- > 0) {
-                struct object *taken;
-                handle_remove(&process->handles, handles[i], &taken, NULL);
-            }
-            return err;
-        }
-    }
-    copy_to(handles_out, handles, count * sizeof(handle_t));
+    if (count > 0 && (err = receive_handles(message, handles_out)))
+        return err;
     msginfo_t info = message->info;
     channel_pop(channel, message);
     message->num_handles = 0; // the references now belong to the handles

@@ -35,7 +35,6 @@ void ktimer_arm(struct ktimer *timer, uint64_t deadline) {
         timer_reprogram();
 }
 
-void ktimer_cancel(struct ktimer *timer) { list_remove(&timer->link); }
 
 void timer_reprogram(void) {
     uint64_t deadline = sched_slice_end();

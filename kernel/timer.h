@@ -12,7 +12,7 @@ struct ktimer {
 
 void ktimer_init(struct ktimer *timer, void (*fire)(struct ktimer *));
 void ktimer_arm(struct ktimer *timer, uint64_t deadline);
-void ktimer_cancel(struct ktimer *timer);
+static inline void ktimer_cancel(struct ktimer *timer) { list_remove(&timer->link); }
 // Fires due timers, runs the scheduler's tick and re-arms the hardware.
 void timer_interrupt(void);
 // Re-arms the hardware for the earliest of the queue and the slice end.

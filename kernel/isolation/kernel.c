@@ -51,7 +51,7 @@ const struct isolation isolation_kernel = {
 // Kernel code runs with interrupts off; the app runs with them on.
 long kernel_app_syscall(long a0, long a1, long a2, long a3, long a4, long n) {
     uint64_t irq = arch_irq_save();
-    long result = syscall_dispatch(n, a0, a1, a2, a3, a4);
+    long result = syscall_dispatch(a0, a1, a2, a3, a4, n);
     arch_irq_restore(irq);
     return result;
 }

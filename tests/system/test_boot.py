@@ -1,4 +1,5 @@
 """Boot, the demo and the kernel's own reports."""
+import re
 
 
 def test_banner_and_echo_demo(boot):
@@ -30,3 +31,18 @@ def test_bad_channel_spec_is_a_clear_error(boot):
 def test_more_memory_is_found(boot):
     result = boot(until='[echo_client] done', timeout=30, memory='512M')
     assert '[kernel] memory: 5' in result.output  # about 500 MiB free
+
+
+def test_kernel_fault_gives_a_readable_panic_report(boot):
+    result = boot('apps=test_panic', timeout=20)
+    assert result.status == 99  # the kernel's panic status
+    out = result.output
+    assert '*** kernel exception: store page fault' in out
+    assert 'address 0000000000000010' in out
+    assert 'KERNEL PANIC: store page fault at pc' in out
+    # registers and a symbolized backtrace through the app and the kernel
+    assert ' ra ' in out and ' sp ' in out and ' a0 ' in out
+    assert 'backtrace' in out
+    assert re.search(r'pc ffffffff[0-9a-f]+ store_to\+0x', out)
+    assert re.search(r'ra ffffffff[0-9a-f]+ (__app_test_panic_main|thread_start)\+0x', out)
+    assert re.search(r'#\d+ ffffffff[0-9a-f]+ thread_start\+0x', out)

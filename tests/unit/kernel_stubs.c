@@ -3,6 +3,7 @@
 // blocking wait is a test failure (host tests only poll without blocking).
 #include "arch.h"
 #include "thread.h"
+#include "sched.h"
 #include "timer.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ void panic(const char *fmt, ...) {
 }
 
 static struct thread host_thread;
-struct thread *current_thread(void) { return &host_thread; }
+struct thread *sched_current = &host_thread;
 
 error_t thread_block(uint64_t deadline_ticks) {
     (void) deadline_ticks;

@@ -21,7 +21,7 @@ $(BUILD)/host/virt.dtb: $(BUILD)/.setup-done
 	$(Q)qemu-system-riscv64 -machine virt -m 128M -machine dumpdtb=$@ -nographic >/dev/null 2>&1
 
 LIBC_SRCS := $(wildcard libs/c/*.c)
-$(BUILD)/host/test_c: tests/unit/test_c.c $(LIBC_SRCS) $(wildcard libs/c/*.h) $(BUILD)/.setup-done
+$(BUILD)/host/test_c: tests/unit/test_c.c $(LIBC_SRCS) $(wildcard libs/c/*.h libs/c/include/*.h) $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DASTER_LIBC_TEST -Ilibs/c tests/unit/test_c.c $(LIBC_SRCS) -lcmocka -o $@

@@ -5,7 +5,7 @@
 #include "pagetable.h"
 #include "sbi.h"
 
-extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[], __kernel_end[];
 extern void trap_entry(void);
 extern void arch_thread_trampoline(void);
 
@@ -38,7 +38,9 @@ paddr_t ptr_to_paddr(const void *ptr) {
     return va - KERNEL_DIRECT_MAP_BASE;
 }
 
-bool arch_is_kernel_ram(const void *ptr, size_t len) {
+uint64_t arch_ram0_start, arch_ram0_end;
+
+bool arch_is_kernel_ram_slow(const void *ptr, size_t len) {
     vaddr_t start = (vaddr_t) ptr, end = start + len;
     if (end < start)
         return false;
@@ -84,7 +86,10 @@ void arch_map_ram(paddr_t base, uint64_t size) {
     }
     ram_regions[num_ram_regions].base = ALIGN_UP(base, PAGE_SIZE);
     ram_regions[num_ram_regions].size = ALIGN_DOWN(size, PAGE_SIZE);
-    num_ram_regions++;
+    if (num_ram_regions++ == 0) {
+        arch_ram0_start = (uint64_t) paddr_to_ptr(ram_regions[0].base);
+        arch_ram0_end = arch_ram0_start + ram_regions[0].size;
+    }
 }
 
 void *arch_map_device(paddr_t base, uint64_t size) {
@@ -102,19 +107,6 @@ void *arch_map_device(paddr_t base, uint64_t size) {
     return paddr_to_ptr(base);
 }
 
-uint64_t arch_irq_save(void) {
-    uint64_t sstatus;
-    __asm__ volatile("csrrci %0, sstatus, 2" : "=r"(sstatus)::"memory");
-    return sstatus & SSTATUS_SIE;
-}
-
-void arch_irq_restore(uint64_t state) {
-    if (state)
-        __asm__ volatile("csrsi sstatus, 2" ::: "memory");
-}
-
-void arch_irq_enable(void) { __asm__ volatile("csrsi sstatus, 2" ::: "memory"); }
-
 // WFI with interrupts masked wakes on any pending interrupt, so one that
 // arrives just before it is not missed; unmasking then takes it.
 void arch_idle(void) {
@@ -129,7 +121,6 @@ void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(
     ctx->s[2] = (uint64_t) arg;
 }
 
-uint64_t arch_time_ticks(void) { return csr_read(time); }
 uint64_t arch_timer_hz(void) { return timer_hz; }
 void arch_set_timer_hz(uint64_t hz) { timer_hz = hz; }
 uint64_t arch_instret(void) { return csr_read(instret); }
@@ -167,18 +158,29 @@ void arch_poweroff(int status) {
         __asm__ volatile("wfi");
 }
 
-void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx) {
-    uint64_t fp = (uint64_t) __builtin_frame_address(0);
-    for (int depth = 0; depth < 32; depth++) {
-        if (!IS_ALIGNED(fp, 8) || !arch_is_kernel_ram((void *) (fp - 16), 16))
-            break;
-        uint64_t ra = ((uint64_t *) fp)[-1];
-        uint64_t prev_fp = ((uint64_t *) fp)[-2];
-        if (ra == 0)
-            break;
-        fn(ra, ctx);
-        if (prev_fp <= fp)
-            break;
-        fp = prev_fp;
+// Is `pc` a return address: in kernel text, just after a call instruction
+// (jal ra / jalr ra, or the compressed c.jalr)?
+static bool is_return_address(uint64_t pc) {
+    if (pc < (uint64_t) __text_start + 4 || pc >= (uint64_t) __text_end || pc % 2)
+        return false;
+    uint16_t half = *(const uint16_t *) (pc - 2);
+    uint32_t word = *(const uint16_t *) (pc - 4) | (uint32_t) half << 16;
+    return (word & 0xfff) == 0x0ef || (word & 0x7fff) == 0x0e7 || (half & 0xf07f) == 0x9002;
+}
+
+// The kernel is built without frame pointers (they cost a fifth of an IPC
+// round trip), so a backtrace scans the stack for words that look like
+// return addresses. Like any scan it can include stale entries.
+void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx, const void *stack_top) {
+    extern char boot_stack_top[];
+    const uint64_t *sp = __builtin_frame_address(0);
+    const uint64_t *top = stack_top ? stack_top : (const void *) boot_stack_top;
+    if (top < sp || top - sp > 8192)
+        top = sp + 512;
+    for (int found = 0; sp < top && found < 24; sp++) {
+        if (is_return_address(*sp)) {
+            fn(*sp, ctx);
+            found++;
+        }
     }
 }

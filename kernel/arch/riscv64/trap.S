@@ -62,12 +62,6 @@ save_rest:
     csrr t0, stval
     sd t0, TF_STVAL(sp)
 
-    // A frame record so backtraces continue into the interrupted code.
-    ld t0, TF_SEPC(sp)
-    sd t0, TF_FRAME_RA(sp)
-    sd s0, TF_FRAME_FP(sp)
-    addi s0, sp, TF_FRAME_TOP
-
     mv a0, sp
     call trap_handler
 

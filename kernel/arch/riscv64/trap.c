@@ -1,6 +1,7 @@
 // Trap dispatch: interrupts go to the portable timer and scheduler code;
 // an exception in the kernel is a bug and ends in a readable panic report.
 #include "../../arch.h"
+#include "../../ksyms.h"
 #include "../../timer.h"
 #include "csr.h"
 #include "trap_frame.h"
@@ -33,11 +34,20 @@ static const char *reg_names[32] = {
     "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
+static void print_symbol(const char *label, uint64_t pc) {
+    uint64_t offset;
+    const char *name = ksym_lookup(pc, &offset);
+    printk("    %s %016lx %s+0x%lx\n", label, (unsigned long) pc, name ? name : "?",
+           (unsigned long) (name ? offset : 0));
+}
+
 static NORETURN void kernel_exception(struct trap_frame *tf) {
     printk("\n*** kernel exception: %s (scause %lu)\n", exception_name(tf->scause),
            (unsigned long) tf->scause);
-    printk("    pc %016lx  address %016lx  sstatus %016lx\n", (unsigned long) tf->sepc,
-           (unsigned long) tf->stval, (unsigned long) tf->sstatus);
+    printk("    address %016lx  sstatus %016lx\n", (unsigned long) tf->stval,
+           (unsigned long) tf->sstatus);
+    print_symbol("pc", tf->sepc);
+    print_symbol("ra", tf->regs[1]);
     for (int i = 1; i < 32; i++)
         printk("    %-4s %016lx%s", reg_names[i], (unsigned long) tf->regs[i], i % 4 == 3 ? "\n" : "");
     printk("\n");

@@ -1,5 +1,5 @@
 // The trap frame layout, shared by trap.S and C. x0 is not saved; slot 0
-// holds nothing. A frame record (fp, ra) at the end links backtraces.
+// holds nothing.
 #pragma once
 
 #define TF_REG(n)       ((n) * 8)
@@ -7,10 +7,7 @@
 #define TF_SSTATUS      (33 * 8)
 #define TF_SCAUSE       (34 * 8)
 #define TF_STVAL        (35 * 8)
-#define TF_FRAME_FP     (36 * 8)
-#define TF_FRAME_RA     (37 * 8)
-#define TF_FRAME_TOP    (38 * 8)
-#define TRAP_FRAME_SIZE (38 * 8)
+#define TRAP_FRAME_SIZE (36 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -20,8 +17,6 @@ struct trap_frame {
     uint64_t sstatus;
     uint64_t scause;
     uint64_t stval;
-    uint64_t frame_fp; // frame record for backtraces through traps
-    uint64_t frame_ra;
 };
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
 #endif
