@@ -106,8 +106,7 @@ run: kernel
 	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf $(if $(APPEND),--append "$(APPEND)") $(QEMU_ARGS)
 
 debug: kernel
-	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --gdb $(if $(APPEND),--append "$(APPEND)") &
-	$(Q)gdb-multiarch -q $(BUILD)/kernel.elf -ex "target remote localhost:1234"
+	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf $(if $(APPEND),-append "$(APPEND)")
 
 bench: kernel
 	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
@@ -115,8 +114,10 @@ bench: kernel
 # --- tests
 include tests/unit/unit.mk
 
-test: kernel $(UNIT_TESTS)
-	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(UNIT_TESTS)
+FUZZERS := $(BUILD)/host/fuzz_fdt
+
+test: kernel $(UNIT_TESTS) $(FUZZERS)
+	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) $(UNIT_TESTS)
 
 clean:
 	rm -rf $(BUILD)

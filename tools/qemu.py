@@ -12,15 +12,13 @@ import time
 QEMU = 'qemu-system-riscv64'
 
 
-def qemu_command(kernel, append=None, icount=False, memory='128M', gdb=False):
+def qemu_command(kernel, append=None, icount=False, memory='128M'):
     cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
            '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
     if append:
         cmd += ['-append', append]
     if icount:
         cmd += ['-icount', 'shift=0,sleep=off', '-seed', '1']
-    if gdb:
-        cmd += ['-S', '-s']
     return cmd
 
 

@@ -13,9 +13,8 @@ def main():
     parser.add_argument('--kernel', required=True)
     parser.add_argument('--append', help='boot arguments, e.g. "apps=echo,echo_client ..."')
     parser.add_argument('--icount', action='store_true', help='deterministic instruction timing')
-    parser.add_argument('--gdb', action='store_true', help='start halted, gdb server on :1234')
     args = parser.parse_args()
-    cmd = qemu.qemu_command(args.kernel, args.append, args.icount, gdb=args.gdb)
+    cmd = qemu.qemu_command(args.kernel, args.append, args.icount)
     print('Booting Aster (quit QEMU with Ctrl-A X)', file=sys.stderr)
     os.execvp(cmd[0], cmd)
 

@@ -2,7 +2,7 @@
 """Runs every test and ends with one line: `N passed, N failed`.
 
 First the host unit tests (cmocka binaries given on the command line), then
-the system tests (pytest, booting QEMU). Exits non-zero if anything failed.
+bounded fuzzing runs, then the system tests (pytest, booting QEMU). Exits non-zero if anything failed.
 """
 import argparse
 import os
@@ -22,6 +22,24 @@ def run_unit(binary, env):
     if proc.returncode != 0 and failed == 0:
         failed = 1  # crashed (a sanitizer report) or failed outside a test
     return passed, failed
+
+
+def run_fuzz(binary, build, seconds):
+    """A bounded libFuzzer run seeded with the QEMU device tree; passes if it
+    finds no crash, leak or timeout."""
+    name = os.path.basename(binary)
+    corpus = os.path.join(build, 'fuzz', name)
+    os.makedirs(corpus, exist_ok=True)
+    seed = os.path.join(build, 'host', 'virt.dtb')
+    if os.path.exists(seed):
+        with open(seed, 'rb') as src, open(os.path.join(corpus, 'virt.dtb'), 'wb') as dst:
+            dst.write(src.read())
+    print(f'== {name} ({seconds} s)', flush=True)
+    proc = subprocess.run([binary, f'-max_total_time={seconds}', '-seed=1', '-timeout=10',
+                           f'-artifact_prefix={corpus}/', corpus],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors='replace')
+    print('\n'.join(proc.stdout.splitlines()[-3:]), flush=True)
+    return (1, 0) if proc.returncode == 0 else (0, 1)
 
 
 def run_system(build, selection):
@@ -46,12 +64,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--build', default='build')
     parser.add_argument('-k', dest='selection', help='only system tests matching this')
+    parser.add_argument('--fuzz', action='append', default=[], help='a libFuzzer binary')
+    parser.add_argument('--fuzz-seconds', type=int, default=20)
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
     env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'))
     passed = failed = 0
     for binary in args.units:
         p, f = run_unit(binary, env)
+        passed, failed = passed + p, failed + f
+    for binary in args.fuzz:
+        p, f = run_fuzz(binary, args.build, args.fuzz_seconds)
         passed, failed = passed + p, failed + f
     p, f = run_system(args.build, args.selection)
     passed, failed = passed + p, failed + f

@@ -161,6 +161,25 @@ static void test_bad_addresses(void) {
     sys_handle_close(b);
 }
 
+// The log: lines come back stamped with our name; bad arguments are errors.
+static void test_log(void) {
+    EXPECT_EQ(sys_nop(), OK);
+    INFO("log marker %d", 4711);
+    static char tail[256];
+    long len = sys_log_read(tail, sizeof(tail) - 1);
+    EXPECT_TRUE(len > 0 && len < (long) sizeof(tail));
+    tail[len > 0 ? len : 0] = '\0';
+    EXPECT_TRUE(strstr(tail, "[test_channel] log marker 4711\n") != NULL);
+    EXPECT_EQ(sys_log_read(tail, -1), E_INVALID_ARG);
+    EXPECT_EQ(sys_log_read((char *) 0x60, 16), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_log_read(tail, 0), 0);
+    // A line cannot forge another app's: newlines become spaces.
+    EXPECT_EQ(sys_log_write("a\n[kernel] forged", 17), 17);
+    len = sys_log_read(tail, 64);
+    tail[len] = '\0';
+    EXPECT_TRUE(strstr(tail, "[test_channel] a [kernel] forged\n") != NULL);
+}
+
 // The handle quota: creating channels in a loop ends in E_TOO_MANY_HANDLES,
 // and closing them all gives the memory back.
 static void test_handle_quota(void) {
@@ -193,6 +212,7 @@ void main(struct env *env) {
     test_handle_transfer();
     test_bad_handles();
     test_bad_addresses();
+    test_log();
     test_handle_quota();
     test_finish();
 }

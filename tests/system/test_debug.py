@@ -1,0 +1,15 @@
+"""`make debug`: QEMU waits for gdb, which stops in kernel_main with symbols."""
+import os
+import subprocess
+
+from conftest import KERNEL, ROOT
+
+
+def test_debug_session_stops_in_kernel_main():
+    commands = 'bt\nkill\nquit\n'
+    proc = subprocess.run(['sh', os.path.join(ROOT, 'tools', 'debug.sh'), KERNEL], input=commands,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    out = proc.stdout + proc.stderr
+    print(out)
+    assert 'Breakpoint 1, kernel_main' in out
+    assert 'kernel/main.c' in out

@@ -1,0 +1,13 @@
+#!/bin/sh
+# `make debug`: QEMU halted at the first instruction with a gdb server on
+# :1234, and gdb-multiarch attached with the kernel's symbols. The kernel
+# runs at high virtual addresses, so use hardware breakpoints (hbreak) for
+# code that runs before paging is on; tools/gdbinit sets up the session.
+# The serial console goes to build/debug-serial.log.
+kernel=${1:-build/kernel.elf}
+shift
+qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 128M -bios default -kernel "$kernel" \
+    -display none -serial file:build/debug-serial.log -no-reboot -S -s "$@" </dev/null &
+qemu=$!
+gdb-multiarch -q "$kernel" -x tools/gdbinit
+kill $qemu 2>/dev/null
