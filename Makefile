@@ -19,7 +19,7 @@ TARGET_FLAGS := --target=riscv64-unknown-elf -march=rv64imac_zicsr_zifencei -mab
 COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -fomit-frame-pointer \
     -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
-KERNEL_CFLAGS = $(COMMON_CFLAGS) -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
+KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
     -Ilibs/aster/include -Ilibs/fdt/include
 # Apps see only the SDK and the libc: kernel headers are not reachable.
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include

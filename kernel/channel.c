@@ -50,15 +50,11 @@ error_t channel_can_send(struct channel *channel) {
     return OK;
 }
 
-error_t channel_send(struct channel *channel, struct message *message) {
-    error_t err = channel_can_send(channel);
-    if (err)
-        return err;
+void channel_enqueue(struct channel *channel, struct message *message) {
     struct channel *peer = channel->peer;
     list_push_back(&peer->queue, &message->link);
     peer->queue_len++;
     object_notify(&peer->object);
-    return OK;
 }
 
 struct message *channel_peek(struct channel *channel, error_t *err) {
@@ -74,17 +70,6 @@ void channel_pop(struct channel *channel, struct message *message) {
     // The sender may be waiting for room.
     if (channel->queue_len-- == CHANNEL_QUEUE_MAX && channel->peer)
         object_notify(&channel->peer->object);
-}
-
-uint32_t channel_events(struct channel *channel) {
-    uint32_t events = 0;
-    if (!list_is_empty(&channel->queue))
-        events |= EVENT_READABLE;
-    if (!channel->peer)
-        events |= EVENT_PEER_CLOSED;
-    else if (channel->peer->queue_len < CHANNEL_QUEUE_MAX)
-        events |= EVENT_WRITABLE;
-    return events;
 }
 
 // The endpoint's last reference is gone: the peer sees PEER_CLOSED (and can

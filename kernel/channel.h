@@ -30,16 +30,23 @@ error_t channel_create(struct account *account, struct channel **first, struct c
 struct message *message_alloc(size_t len, struct account *account);
 // Drops the message's handle references and frees it.
 void message_free(struct message *message);
-// Queues `message` at the peer (ownership passes on success).
-// E_NO_PEER: the peer is gone; E_FULL: its queue is at CHANNEL_QUEUE_MAX.
-error_t channel_send(struct channel *channel, struct message *message);
-// True if a send would be refused with this error right now (for validating
-// before any state changes); OK if it would be accepted.
+// OK if a message can be queued at the peer now, else why not: E_NO_PEER
+// (the peer is gone) or E_FULL (its queue holds CHANNEL_QUEUE_MAX).
 error_t channel_can_send(struct channel *channel);
+// Queues `message` at the peer, which takes ownership. The caller has just
+// checked channel_can_send (validation comes before any change).
+void channel_enqueue(struct channel *channel, struct message *message);
 // The first queued message, still queued; NULL with *err set when there is
 // none (E_EMPTY, or E_NO_PEER once the peer is gone and the queue drained).
 struct message *channel_peek(struct channel *channel, error_t *err);
 // Dequeues the message returned by channel_peek.
 void channel_pop(struct channel *channel, struct message *message);
-uint32_t channel_events(struct channel *channel);
+static inline uint32_t channel_events(struct channel *channel) {
+    uint32_t events = list_is_empty(&channel->queue) ? 0 : EVENT_READABLE;
+    if (!channel->peer)
+        events |= EVENT_PEER_CLOSED;
+    else if (channel->peer->queue_len < CHANNEL_QUEUE_MAX)
+        events |= EVENT_WRITABLE;
+    return events;
+}
 void channel_destroy(struct channel *channel);

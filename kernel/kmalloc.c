@@ -25,7 +25,7 @@ static uint64_t free_bytes;
 static inline size_t class_size(uint32_t size_class) { return (size_t) MIN_CLASS_SIZE << size_class; }
 
 // Carves a fresh page into free blocks of one class.
-static bool refill(uint32_t size_class) {
+static NOINLINE bool refill(uint32_t size_class) {
     paddr_t page = page_alloc(1, &kernel_account);
     if (!page)
         return false;
@@ -54,7 +54,7 @@ static struct header *alloc_small(uint32_t size_class, struct account *account) 
     return (struct header *) block;
 }
 
-static struct header *alloc_large(size_t total, struct account *account, uint32_t *pages) {
+static NOINLINE struct header *alloc_large(size_t total, struct account *account, uint32_t *pages) {
     *pages = ALIGN_UP(total, PAGE_SIZE) / PAGE_SIZE;
     paddr_t paddr = page_alloc(*pages, account);
     return paddr ? paddr_to_ptr(paddr) : NULL;
@@ -90,6 +90,10 @@ void *kzalloc(size_t size, struct account *account) {
     return ptr;
 }
 
+static NOINLINE void free_large(struct header *header, uint32_t pages) {
+    page_free(ptr_to_paddr(header), pages, header->account);
+}
+
 void kfree(void *ptr) {
     if (!ptr)
         return;
@@ -106,8 +110,7 @@ void kfree(void *ptr) {
         free_bytes += class_size(size_class);
         account_uncharge(account, class_size(size_class));
     } else {
-        uint32_t pages = LARGE - size_class;
-        page_free(ptr_to_paddr(header), pages, account);
+        free_large(header, LARGE - size_class);
     }
 }
 

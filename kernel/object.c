@@ -38,14 +38,6 @@ void object_release(struct object *object) {
     destroying = false;
 }
 
-uint32_t object_events(struct object *object) {
-    switch (object->type) {
-    case OBJECT_CHANNEL: return channel_events((struct channel *) object);
-    case OBJECT_TIMER: return timer_object_events((struct timer_object *) object);
-    default: return 0;
-    }
-}
-
 void object_notify(struct object *object) {
     if (!list_is_empty(&object->listeners))
         poll_notify(object);

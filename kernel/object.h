@@ -27,8 +27,7 @@ static inline void object_unref(struct object *object) {
     if (--object->refs == 0)
         object_release(object);
 }
-// The events (EVENT_*) the object is ready for now.
-uint32_t object_events(struct object *object);
+// object_events(object), in "object_events.h": the events it is ready for.
 // Tells every poll watching `object` that its readiness may have changed.
 void object_notify(struct object *object);
 const char *object_type_name(uint32_t type);

@@ -1,5 +1,6 @@
 #include "poll.h"
 #include "kmalloc.h"
+#include "object_events.h"
 #include "sched.h"
 #include "thread.h"
 #include "timer.h"

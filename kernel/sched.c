@@ -4,24 +4,19 @@
 static struct thread idle_thread;
 struct thread *sched_current = &idle_thread;
 static uint64_t slice_ticks; // SCHED_SLICE_NS in timer ticks
-static struct list run_queue = LIST_INIT(run_queue);
+struct list sched_run_queue = LIST_INIT(sched_run_queue);
 static uint64_t slice_end;
 
 #define STACK_CANARY 0x57ac4ca7a11ed0beull
 
 uint64_t sched_slice_end(void) { return slice_end; }
 
-void sched_enqueue(struct thread *thread) {
-    thread->state = THREAD_RUNNABLE;
-    list_push_back(&run_queue, &thread->run_link);
-}
-
 // Hardware may be armed earlier than slice_end; sched_tick then re-arms. So
 // a switch only moves slice_end, which keeps context switches free of
 // firmware calls.
 void sched_switch(void) {
     struct thread *prev = sched_current;
-    struct list *link = list_pop_front(&run_queue);
+    struct list *link = list_pop_front(&sched_run_queue);
     struct thread *next = link ? container_of(link, struct thread, run_link) : &idle_thread;
     if (next == prev)
         return;
@@ -35,7 +30,7 @@ void sched_switch(void) {
 
 void sched_yield(void) {
     if (sched_current != &idle_thread && sched_current->state == THREAD_RUNNABLE)
-        list_push_back(&run_queue, &sched_current->run_link);
+        list_push_back(&sched_run_queue, &sched_current->run_link);
     sched_switch();
 }
 
@@ -43,7 +38,7 @@ bool sched_tick(uint64_t now_ticks) {
     if (now_ticks < slice_end)
         return false;
     slice_end = now_ticks + slice_ticks;
-    return !list_is_empty(&run_queue);
+    return !list_is_empty(&sched_run_queue);
 }
 
 void sched_stack_prepare(void *stack) { *(uint64_t *) stack = STACK_CANARY; }

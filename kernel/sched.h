@@ -7,8 +7,13 @@
 
 extern struct thread *sched_current; // the running thread
 static inline struct thread *current_thread(void) { return sched_current; }
+extern struct list sched_run_queue;
+
 // Makes `thread` runnable at the back of the run queue.
-void sched_enqueue(struct thread *thread);
+static inline void sched_enqueue(struct thread *thread) {
+    thread->state = THREAD_RUNNABLE;
+    list_push_back(&sched_run_queue, &thread->run_link);
+}
 // Gives up the CPU; the current thread, if runnable, goes to the back.
 void sched_yield(void);
 // Runs the next runnable thread (the current one must not be runnable).

@@ -3,7 +3,7 @@
 #include "kmalloc.h"
 #include "syscall_internal.h"
 
-long syscall_channel_create(long first_out, long second_out) {
+NOINLINE long syscall_channel_create(long first_out, long second_out) {
     struct process *process = caller();
     if (!handle_has_room(&process->handles, 2))
         return E_TOO_MANY_HANDLES;
@@ -60,7 +60,7 @@ static NOINLINE void move_handles(struct message *message, const handle_t *handl
     message->num_handles = count;
 }
 
-long syscall_channel_send(long ch, long info, long data, long handles_in) {
+NOINLINE long syscall_channel_send(long ch, long info, long data, long handles_in) {
     struct object *object;
     error_t err = lookup((handle_t) ch, OBJECT_CHANNEL, RIGHT_WRITE, &object);
     if (err)
@@ -88,7 +88,8 @@ long syscall_channel_send(long ch, long info, long data, long handles_in) {
     message->info = (msginfo_t) info;
     if (num_handles > 0)
         move_handles(message, handles, num_handles);
-    return channel_send(channel, message);
+    channel_enqueue(channel, message);
+    return OK;
 }
 
 // Installs the handles a message carries into the caller's table and tells
@@ -112,7 +113,7 @@ static NOINLINE error_t receive_handles(struct message *message, long handles_ou
     return OK;
 }
 
-long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
+NOINLINE long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
     struct object *object;
     error_t err = lookup((handle_t) ch, OBJECT_CHANNEL, RIGHT_READ, &object);
     if (err)

@@ -4,14 +4,14 @@
 #include "syscall_internal.h"
 #include "timer.h"
 
-long syscall_poll_create(void) {
+NOINLINE long syscall_poll_create(void) {
     struct poll *poll = poll_create(&caller()->account);
     if (!poll)
         return E_NO_MEMORY;
     return install(&poll->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
 }
 
-long syscall_poll_add(long poll_handle, long target_handle, long events) {
+NOINLINE long syscall_poll_add(long poll_handle, long target_handle, long events) {
     struct object *poll, *target;
     error_t err = lookup((handle_t) poll_handle, OBJECT_POLL, RIGHT_WRITE, &poll);
     if (!err)
@@ -26,7 +26,7 @@ long syscall_poll_add(long poll_handle, long target_handle, long events) {
                     (uint32_t) events);
 }
 
-long syscall_poll_update(long poll_handle, long target_handle, long events) {
+NOINLINE long syscall_poll_update(long poll_handle, long target_handle, long events) {
     struct object *poll;
     error_t err = lookup((handle_t) poll_handle, OBJECT_POLL, RIGHT_WRITE, &poll);
     if (err)
@@ -37,7 +37,7 @@ long syscall_poll_update(long poll_handle, long target_handle, long events) {
                        (uint32_t) events);
 }
 
-long syscall_poll_remove(long poll_handle, long target_handle) {
+NOINLINE long syscall_poll_remove(long poll_handle, long target_handle) {
     struct object *poll;
     error_t err = lookup((handle_t) poll_handle, OBJECT_POLL, RIGHT_WRITE, &poll);
     if (err)
@@ -53,7 +53,7 @@ long poll_wait_common(long poll_handle, uint64_t deadline) {
     return poll_wait((struct poll *) poll, deadline);
 }
 
-long syscall_poll_wait(long poll_handle, long timeout_ns) {
+NOINLINE long syscall_poll_wait(long poll_handle, long timeout_ns) {
     uint64_t deadline = UINT64_MAX;
     if (timeout_ns >= 0)
         deadline = MAX(arch_time_ticks() + ns_to_ticks((uint64_t) timeout_ns), 1);
@@ -61,5 +61,5 @@ long syscall_poll_wait(long poll_handle, long timeout_ns) {
     return result == E_EMPTY ? E_TIMED_OUT : result;
 }
 
-long syscall_poll_try_wait(long poll_handle) { return poll_wait_common(poll_handle, 0); }
+NOINLINE long syscall_poll_try_wait(long poll_handle) { return poll_wait_common(poll_handle, 0); }
 

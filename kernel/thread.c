@@ -3,7 +3,6 @@
 #include "process.h"
 #include "sched.h"
 
-static struct thread *dead_thread; // exited; its stack is freed by the next thread
 
 static void wakeup_fire(struct ktimer *ktimer) {
     thread_wake(container_of(ktimer, struct thread, wakeup), E_TIMED_OUT);
@@ -31,11 +30,11 @@ struct thread *thread_create(struct process *process, void (*entry)(void *), voi
     return thread;
 }
 
-void thread_reap(void) {
-    struct thread *thread = dead_thread;
-    if (!thread)
-        return;
-    dead_thread = NULL;
+struct thread *thread_dead;
+
+void thread_reap_dead(void) {
+    struct thread *thread = thread_dead;
+    thread_dead = NULL;
     kfree(thread->stack);
     thread->stack = NULL;
     object_unref(&thread->object);
@@ -53,7 +52,7 @@ void thread_start(void (*entry)(void *), void *arg) {
 void thread_exit(void) {
     struct thread *thread = current_thread();
     thread->state = THREAD_EXITED;
-    dead_thread = thread;
+    thread_dead = thread;
     process_remove_thread(thread->process, thread);
     sched_switch();
     PANIC("an exited thread was scheduled");
@@ -73,7 +72,8 @@ void thread_wake(struct thread *thread, error_t result) {
     if (thread->state != THREAD_BLOCKED)
         return;
     thread->wait_result = result;
-    ktimer_cancel(&thread->wakeup);
+    if (list_is_linked(&thread->wakeup.link))
+        ktimer_cancel(&thread->wakeup);
     sched_enqueue(thread);
 }
 

@@ -37,7 +37,13 @@ error_t thread_block(uint64_t deadline_ticks);
 // Makes a blocked thread runnable with `result`; no effect on others.
 void thread_wake(struct thread *thread, error_t result);
 void thread_object_destroy(struct thread *thread);
-// Frees what remains of a thread that exited (called after each switch).
-void thread_reap(void);
+// A thread that exited; its stack is freed by the next thread to run
+// (thread_reap, called after each switch).
+extern struct thread *thread_dead;
+void thread_reap_dead(void);
+static inline void thread_reap(void) {
+    if (thread_dead)
+        thread_reap_dead();
+}
 // C entry of every new thread (called from the arch trampoline).
 NORETURN void thread_start(void (*entry)(void *), void *arg);

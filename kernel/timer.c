@@ -81,7 +81,6 @@ void timer_object_set(struct timer_object *timer, int64_t ns) {
         ktimer_arm(&timer->ktimer, arch_time_ticks() + ns_to_ticks(ns));
 }
 
-uint32_t timer_object_events(struct timer_object *timer) { return timer->fired ? EVENT_READABLE : 0; }
 
 void timer_object_destroy(struct timer_object *timer) {
     ktimer_cancel(&timer->ktimer);

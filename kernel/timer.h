@@ -30,5 +30,7 @@ struct timer_object {
 struct timer_object *timer_object_create(struct account *account);
 // ns < 0 disarms; otherwise fires `ns` from now.
 void timer_object_set(struct timer_object *timer, int64_t ns);
-uint32_t timer_object_events(struct timer_object *timer);
+static inline uint32_t timer_object_events(struct timer_object *timer) {
+    return timer->fired ? EVENT_READABLE : 0;
+}
 void timer_object_destroy(struct timer_object *timer);

@@ -45,5 +45,4 @@ void thread_wake(struct thread *thread, error_t result) {
 }
 
 void thread_object_destroy(struct thread *thread) { (void) thread; }
-uint32_t timer_object_events(struct timer_object *timer) { return timer->fired ? EVENT_READABLE : 0; }
 void timer_object_destroy(struct timer_object *timer) { (void) timer; }
