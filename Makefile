@@ -33,9 +33,9 @@ APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
 APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel run test unit-test system-test bench debug setup clean
+.PHONY: all kernel image check-specs run test bench debug setup clean
 .DEFAULT_GOAL := all
-all: kernel
+all: kernel check-specs
 kernel: $(BUILD)/kernel.elf
 
 setup:
@@ -100,23 +100,37 @@ $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/gen/ksyms.S -o $(BUILD)/gen/ksyms.o
 	$(Q)$(LD) -T kernel/arch/riscv64/kernel.ld -o $@ $(LINK_INPUTS) $(BUILD)/gen/ksyms.o
 
-# --- running
-QEMU_ARGS ?=
-run: kernel
-	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf $(if $(APPEND),--append "$(APPEND)") $(QEMU_ARGS)
+# --- the system to boot: its manifest is checked and packed with the files
+# of rootfs/ into a boot image (docs/image-format.md). SYSTEM picks another
+# manifest; ISOLATION=user|kernel|... overrides every app's mode.
+SYSTEM ?= system.toml
+ISOLATION ?=
+IMAGE := $(BUILD)/systems/$(notdir $(basename $(SYSTEM))).img
+MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs
 
-debug: kernel
-	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf $(if $(APPEND),-append "$(APPEND)")
+image: $(BUILD)/.setup-done
+	$(Q)mkdir -p $(BUILD)/systems
+	$(Q)$(MKIMAGE) --system $(SYSTEM) --out $(IMAGE) $(if $(ISOLATION),--isolation $(ISOLATION))
 
-bench: kernel
+# Every manifest in the tree must pass the checks, or the build stops.
+check-specs: $(BUILD)/.setup-done
+	$(Q)for system in system.toml systems/*.toml; do $(MKIMAGE) --system $$system --check-only || exit 1; done
+
+run: kernel image
+	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --image $(IMAGE)
+
+debug: kernel image
+	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)
+
+bench: kernel check-specs
 	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
 
 # --- tests
 include tests/unit/unit.mk
 
-FUZZERS := $(BUILD)/host/fuzz_fdt
+FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message
 
-test: kernel $(UNIT_TESTS) $(FUZZERS)
+test: kernel check-specs $(UNIT_TESTS) $(FUZZERS)
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) $(UNIT_TESTS)
 
 clean:

@@ -49,6 +49,9 @@ void kernel_main(uint64_t hart_id, paddr_t fdt_paddr) {
          (unsigned long) platform.uart.base, (unsigned long) platform.plic.base, platform.plic_ndev);
     if (platform.bootargs[0])
         INFO("boot arguments: %s", platform.bootargs);
-    startup_run(platform.bootargs);
+    if (platform.initrd.size)
+        INFO("boot image: %lu bytes at %lx", (unsigned long) platform.initrd.size,
+             (unsigned long) platform.initrd.base);
+    startup_run(platform.initrd.size ? paddr_to_ptr(platform.initrd.base) : NULL, platform.initrd.size);
     sched_run_idle();
 }

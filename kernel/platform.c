@@ -14,9 +14,11 @@ static void add_all_regs(const struct fdt *fdt, int node, struct range *ranges, 
 }
 
 static bool is_memory_node(const struct fdt *fdt, int node) {
-    uint32_t len;
-    const char *type = fdt_getprop(fdt, node, "device_type", &len);
-    return type && len == 7 && memcmp(type, "memory", 7) == 0;
+    uint32_t type_len, name_len;
+    const char *type = fdt_getprop(fdt, node, "device_type", &type_len);
+    const char *name = fdt_node_name(fdt, node, &name_len);
+    return (type && type_len == 7 && memcmp(type, "memory", 7) == 0)
+        || (name && name_len >= 6 && memcmp(name, "memory", 6) == 0 && (name_len == 6 || name[6] == '@'));
 }
 
 static void find_device(const struct fdt *fdt, const char *const *compatibles, struct range *out) {
@@ -61,6 +63,8 @@ error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *pl
     find_device(&fdt, (const char *const[]){"sifive,test0", "sifive,test1", NULL}, &platform->poweroff);
     find_device(&fdt, (const char *const[]){"riscv,plic0", "sifive,plic-1.0.0", NULL}, &platform->plic);
     int plic = fdt_find_compatible(&fdt, -1, "riscv,plic0");
+    if (plic < 0)
+        plic = fdt_find_compatible(&fdt, -1, "sifive,plic-1.0.0");
     if (plic >= 0)
         fdt_getprop_u32(&fdt, plic, "riscv,ndev", &platform->plic_ndev);
     int chosen = fdt_path_offset(&fdt, "/chosen");
@@ -70,6 +74,13 @@ error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *pl
         size_t n = MIN((size_t) len, sizeof(platform->bootargs) - 1);
         memcpy(platform->bootargs, args, n);
         platform->bootargs[n] = '\0';
+    }
+    uint64_t initrd_start, initrd_end;
+    if (chosen >= 0 && fdt_getprop_u64(&fdt, chosen, "linux,initrd-start", &initrd_start) == 0
+        && fdt_getprop_u64(&fdt, chosen, "linux,initrd-end", &initrd_end) == 0
+        && initrd_end > initrd_start) {
+        platform->initrd = (struct range){initrd_start, initrd_end - initrd_start};
+        add_range(platform->reserved, &platform->num_reserved, initrd_start, initrd_end - initrd_start);
     }
     if (platform->num_ram == 0) {
         ERROR("device tree describes no memory");

@@ -2,107 +2,136 @@
 #include "arch.h"
 #include "channel.h"
 #include "kmalloc.h"
+#include "manifest.h"
 #include "process.h"
 #include "sched.h"
 #include "thread.h"
 #include <aster/env.h>
+#include <aster/message.h>
 #include <string.h>
-
-#define MAX_APPS      16
-#define MAX_ENV_ITEMS 8
-#define DEFAULT_BOOTARGS "apps=echo,echo_client chan=echo_client.echo:echo.client"
 
 extern const struct app_image __apps_start[], __apps_end[];
 
-struct planned_app {
-    const struct app_image *image;
-    struct process *process;
-    uint32_t num_items;
-    struct env_item items[MAX_ENV_ITEMS];
-};
+static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 
-static struct planned_app plan[MAX_APPS];
-static int num_planned;
+static struct manifest manifest;
+static struct process **processes; // per app; NULL if it could not start
+// Channel pairs made before any app gets an end, so that apps can be wired
+// in any order. Listen channels: [2s] the server's end, [2s + 1] the
+// kernel's, which keeps it to send CONNECTs. Pipes: [2p] the writer's
+// (stdout) end, [2p + 1] the reader's (stdin) end. Each app end is handed
+// out once; the slot is then NULL.
+static struct channel **listen_ends;
+static struct channel **pipe_ends;
 
-static const struct app_image *find_image(const char *name, size_t len) {
+static const struct app_image *find_image(const char *name) {
     for (const struct app_image *image = __apps_start; image < __apps_end; image++)
-        if (strlen(image->name) == len && memcmp(image->name, name, len) == 0)
+        if (strcmp(image->name, name) == 0)
             return image;
     return NULL;
 }
 
-static struct planned_app *find_planned(const char *name, size_t len) {
-    for (int i = 0; i < num_planned; i++)
-        if (strlen(plan[i].image->name) == len && memcmp(plan[i].image->name, name, len) == 0)
-            return &plan[i];
-    return NULL;
-}
-
-// "a,b,c": plans each app once, in order.
-static error_t parse_apps(const char *list, size_t len) {
-    for (size_t start = 0; start < len;) {
-        size_t end = start;
-        while (end < len && list[end] != ',')
-            end++;
-        const struct app_image *image = find_image(list + start, end - start);
-        if (!image) {
-            ERROR("startup: no app named \"%.*s\" in this image", (int) (end - start), list + start);
-            return E_NOT_FOUND;
-        }
-        if (num_planned == MAX_APPS || find_planned(list + start, end - start)) {
-            ERROR("startup: too many apps or \"%s\" listed twice", image->name);
-            return E_INVALID_ARG;
-        }
-        plan[num_planned++].image = image;
-        start = end + 1;
-    }
-    return OK;
-}
-
-// "app.name" -> the planned app and the env name's bounds.
-static struct planned_app *parse_end(const char *s, size_t len, const char **name, size_t *name_len) {
-    const char *dot = memchr(s, '.', len);
-    if (!dot)
-        return NULL;
-    *name = dot + 1;
-    *name_len = len - (size_t) (dot + 1 - s);
-    if (*name_len == 0 || *name_len >= ENV_NAME_MAX)
-        return NULL;
-    struct planned_app *app = find_planned(s, (size_t) (dot - s));
-    return app && app->num_items < MAX_ENV_ITEMS ? app : NULL;
-}
-
-static error_t add_channel_item(struct planned_app *app, const char *name, size_t len, struct channel *end) {
-    handle_t handle = handle_install(&app->process->handles, &end->object,
-                                     RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
+static handle_t give(struct process *process, struct channel *end) {
+    handle_t handle = handle_install(&process->handles, &end->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
     if (IS_ERROR(handle))
-        return handle;
-    struct env_item *item = &app->items[app->num_items++];
-    memset(item, 0, sizeof(*item));
-    memcpy(item->name, name, len);
-    item->type = ENV_CHANNEL;
-    item->value = handle;
-    return OK;
+        object_unref(&end->object);
+    return handle;
 }
 
-// "a.x:b.y": a channel with one end in a's environment as x, the other in b's as y.
-static error_t parse_channel(const char *spec, size_t len) {
-    const char *colon = memchr(spec, ':', len);
-    const char *name_a, *name_b;
-    size_t len_a, len_b;
-    struct planned_app *a = colon ? parse_end(spec, (size_t) (colon - spec), &name_a, &len_a) : NULL;
-    struct planned_app *b = colon ? parse_end(colon + 1, len - (size_t) (colon + 1 - spec), &name_b, &len_b) : NULL;
-    if (!a || !b) {
-        ERROR("startup: bad channel \"%.*s\" (want app.name:app.name between listed apps)", (int) len, spec);
-        return E_INVALID_ARG;
+// A new connection to `service`: one end for the client, the other in a
+// CONNECT message queued on the service's listen channel. If the server is
+// not running, the client's channel is closed at the other end from the
+// start (it sees PEER_CLOSED).
+static handle_t connect_service(struct process *client, uint32_t service) {
+    struct channel *mine, *theirs;
+    if (channel_create(&kernel_account, &mine, &theirs))
+        return E_NO_MEMORY;
+    struct channel *listen = listen_ends[2 * service + 1];
+    struct message *connect = listen ? message_alloc(0, &kernel_account) : NULL;
+    if (!connect || channel_can_send(listen) != OK) {
+        kfree(connect);
+        object_unref(&theirs->object);
+        return give(client, mine);
     }
-    struct channel *end_a, *end_b;
-    error_t err = channel_create(&kernel_account, &end_a, &end_b);
-    if (!err && (err = add_channel_item(a, name_a, len_a, end_a)))
-        object_unref(&end_a->object);
-    if (!err && (err = add_channel_item(b, name_b, len_b, end_b)))
-        object_unref(&end_b->object);
-    return err;
+    connect->info = MSGINFO(MSG_CONNECT, 1, 0);
+    connect->handles[0].object = &theirs->object;
+    connect->handles[0].rights = RIGHT_READ | RIGHT_WRITE | RIGHT_POLL;
+    connect->num_handles = 1;
+    channel_enqueue(listen, connect);
+    return give(client, mine);
+}
+
+// Hands out an app's end of a prepared pair (once).
+static handle_t take_end(struct process *process, struct channel **slot) {
+    struct channel *channel = *slot;
+    *slot = NULL;
+    return channel ? give(process, channel) : E_INVALID_ARG;
+}
+
+// The handle or value an item gives the app; strings are placed by the caller.
+static error_t item_value(struct process *process, const struct manifest_item *item, int64_t *value) {
+    handle_t handle = HANDLE_INVALID;
+    switch (item->kind) {
+    case ITEM_SERVICE: handle = connect_service(process, item->a); break;
+    case ITEM_STDOUT:
+        handle = item->a == PIPE_NONE ? HANDLE_INVALID : take_end(process, &pipe_ends[2 * item->a]);
+        break;
+    case ITEM_STDIN:
+        handle = item->a == PIPE_NONE ? HANDLE_INVALID : take_end(process, &pipe_ends[2 * item->a + 1]);
+        break;
+    case ITEM_LISTEN: handle = take_end(process, &listen_ends[2 * item->a]); break;
+    case ITEM_BOOTFS: *value = (int64_t) (uintptr_t) manifest.bootfs; return OK;
+    default: *value = item->value; return OK;
+    }
+    *value = handle;
+    return IS_ERROR(handle) ? handle : OK;
+}
+
+static size_t env_size(const struct manifest_app *app) {
+    size_t size = sizeof(struct env) + app->num_items * sizeof(struct env_item);
+    for (uint32_t i = 0; i < app->num_items; i++) {
+        const struct manifest_item *item = &manifest.items[app->first_item + i];
+        if (item->kind == ITEM_STRING || item->kind == ITEM_DEVICETREE)
+            size += strlen(manifest_string(&manifest, item->a)) + 1;
+    }
+    return ALIGN_UP(size, 8);
+}
+
+// Builds the environment of app `index` in its process.
+static error_t build_env(uint32_t index) {
+    const struct manifest_app *app = &manifest.apps[index];
+    struct process *process = processes[index];
+    size_t size = env_size(app);
+    struct env *env = kzalloc(size, &process->account);
+    if (!env)
+        return E_NO_MEMORY;
+    env->count = app->num_items;
+    env->size = size;
+    char *strings = (char *) &env->items[app->num_items];
+    for (uint32_t i = 0; i < app->num_items; i++) {
+        const struct manifest_item *item = &manifest.items[app->first_item + i];
+        struct env_item *out = &env->items[i];
+        strlcpy(out->name, manifest_string(&manifest, item->name), ENV_NAME_MAX);
+        out->type = item->kind; // item kinds and env item types share their numbers
+        if (item->kind == ITEM_STRING || item->kind == ITEM_DEVICETREE) {
+            const char *s = manifest_string(&manifest, item->a);
+            out->length = strlen(s);
+            out->value = strings - (char *) env;
+            memcpy(strings, s, out->length + 1);
+            strings += out->length + 1;
+            continue;
+        }
+        if (item->kind == ITEM_BOOTFS)
+            out->length = manifest.bootfs_size;
+        error_t err = item_value(process, item, &out->value);
+        if (err) {
+            ERROR("startup: %s: cannot provide \"%s\": %s", process->name, out->name, error_text(err));
+            kfree(env);
+            return err;
+        }
+    }
+    process->env = env;
+    return OK;
 }
 
 static void kernel_app_entry(void *arg) {
@@ -110,19 +139,27 @@ static void kernel_app_entry(void *arg) {
     image->main(current_thread()->process->env);
 }
 
-static error_t start_app(struct planned_app *app) {
-    size_t size = sizeof(struct env) + app->num_items * sizeof(struct env_item);
-    struct env *env = kzalloc(size, &app->process->account);
-    if (!env)
-        return E_NO_MEMORY;
-    env->count = app->num_items;
-    memcpy(env->items, app->items, app->num_items * sizeof(struct env_item));
-    app->process->env = env;
-    struct thread *thread = thread_create(app->process, kernel_app_entry, (void *) app->image);
-    if (!thread)
-        return E_NO_MEMORY;
-    object_unref(&thread->object); // no handle: the thread lives on its own reference
-    return OK;
+// Creates the process of app `index` if its mode can run here.
+static void create_process(uint32_t index) {
+    const struct manifest_app *app = &manifest.apps[index];
+    const char *name = manifest_string(&manifest, app->name);
+    if (app->isolation != MODE_KERNEL) {
+        ERROR("startup: %s: isolation mode \"%s\" is not available in this kernel yet", name,
+              mode_names[app->isolation]);
+        return;
+    }
+    if (!find_image(name)) {
+        ERROR("startup: %s: no such app linked into this kernel", name);
+        return;
+    }
+    struct process *process = process_create(name, &isolation_kernel);
+    if (!process)
+        return;
+    if (app->memory_limit_kib)
+        process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
+    if (app->handle_limit)
+        process->handles.limit = MIN(app->handle_limit, HANDLE_SLOTS_MAX);
+    processes[index] = process;
 }
 
 static void report_ready(void) {
@@ -130,36 +167,67 @@ static void report_ready(void) {
          (unsigned long) (arch_instret() - boot_instret));
 }
 
-// Calls fn on the value of every "key=value" word of args.
-static error_t for_each_arg(const char *args, const char *key, error_t (*fn)(const char *, size_t)) {
-    size_t key_len = strlen(key);
-    for (const char *p = args; *p;) {
-        while (*p == ' ')
-            p++;
-        size_t len = 0;
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len > key_len && memcmp(p, key, key_len) == 0) {
-            error_t err = fn(p + key_len, len - key_len);
-            if (err)
-                return err;
-        }
-        p += len;
-    }
-    return OK;
+// `count` connected pairs: [2i] and [2i + 1].
+static struct channel **create_pairs(uint32_t count) {
+    struct channel **ends = kzalloc((2 * (size_t) count + 1) * sizeof(*ends), &kernel_account);
+    for (uint32_t i = 0; ends && i < count; i++)
+        if (channel_create(&kernel_account, &ends[2 * i], &ends[2 * i + 1]))
+            return NULL;
+    return ends;
 }
 
-void startup_run(const char *bootargs) {
-    const char *args = strstr(bootargs, "apps=") ? bootargs : DEFAULT_BOOTARGS;
-    error_t err = for_each_arg(args, "apps=", parse_apps);
-    for (int i = 0; i < num_planned && !err; i++)
-        if (!(plan[i].process = process_create(plan[i].image->name, &isolation_kernel)))
-            err = E_NO_MEMORY;
-    if (!err)
-        err = for_each_arg(args, "chan=", parse_channel);
+// Drops the app ends nobody took (their app did not start).
+static void drop_untaken(struct channel **ends, uint32_t count, int stride) {
+    for (uint32_t i = 0; i < count; i++) {
+        if (ends[stride * i]) {
+            object_unref(&ends[stride * i]->object);
+            ends[stride * i] = NULL;
+        }
+    }
+}
+
+void startup_run(const void *image, size_t size) {
+    if (!image) {
+        ERROR("startup: no boot image, so no apps (boot with -initrd IMAGE; see docs/image-format.md)");
+        return;
+    }
+    if (manifest_open(&manifest, image, size)) {
+        ERROR("startup: cannot start the system");
+        return;
+    }
+    processes = kzalloc((manifest.num_apps + 1) * sizeof(*processes), &kernel_account);
+    listen_ends = create_pairs(manifest.num_services);
+    pipe_ends = create_pairs(manifest.num_pipes);
+    if (!processes || !listen_ends || !pipe_ends) {
+        ERROR("startup: out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i < manifest.num_apps; i++)
+        create_process(i);
+    // A service whose server did not start: its listen channel closes, and
+    // its clients see their channels closed.
+    for (uint32_t s = 0; s < manifest.num_services; s++) {
+        if (!processes[manifest.services[s].server]) {
+            object_unref(&listen_ends[2 * s]->object);
+            object_unref(&listen_ends[2 * s + 1]->object);
+            listen_ends[2 * s] = listen_ends[2 * s + 1] = NULL;
+        }
+    }
+    for (uint32_t i = 0; i < manifest.num_apps; i++) {
+        if (processes[i] && build_env(i) != OK) {
+            ERROR("startup: %s not started", processes[i]->name);
+        }
+    }
     process_set_all_started_hook(report_ready);
-    for (int i = 0; i < num_planned && !err; i++)
-        err = start_app(&plan[i]);
-    if (err)
-        ERROR("startup failed: %s", error_text(err));
+    for (uint32_t i = 0; i < manifest.num_apps; i++) {
+        struct process *process = processes[i];
+        if (!process || !process->env)
+            continue;
+        struct thread *thread = thread_create(process, kernel_app_entry,
+                                              (void *) find_image(process->name));
+        if (thread)
+            object_unref(&thread->object); // no handle: the thread lives on its own reference
+    }
+    drop_untaken(pipe_ends, 2 * manifest.num_pipes, 1);
+    drop_untaken(listen_ends, manifest.num_services, 2);
 }

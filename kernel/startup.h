@@ -1,9 +1,9 @@
-// Starting the apps linked into the image. For now a short built-in wiring
-// language in the boot arguments (replaced by the boot manifest later):
-//   apps=echo,echo_client chan=echo_client.echo:echo.client
-// starts the named apps and gives each end of a new channel to one app, as
-// the environment channel named after the dot.
+// Starting the system described by the boot image (docs/image-format.md):
+// one process per app, a channel per service dependency (the server receives
+// its end in a CONNECT message on its listen channel), a channel per pipe,
+// and each app's environment built from its items.
 #pragma once
+#include "common.h"
 
 struct env;
 
@@ -13,4 +13,6 @@ struct app_image {
     void (*main)(struct env *env);
 };
 
-void startup_run(const char *bootargs);
+// Starts every app of the image at [image, image + size); problems are
+// logged and the apps that can start still do.
+void startup_run(const void *image, size_t size);

@@ -15,11 +15,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
-# (boot arguments, what each run measures)
+# (system manifest, what the run measures, the line that ends it)
 RUNS = [
-    ('apps=bench_ipc_server,bench_ipc_client chan=bench_ipc_client.server:bench_ipc_server.client',
-     'IPC and system calls, kernel mode'),
-    ('apps=echo,echo_client chan=echo_client.echo:echo.client', 'boot of the echo demo'),
+    ('systems/bench_ipc.toml', 'IPC and system calls, kernel mode', None),
+    ('system.toml', 'boot of the echo demo', '[echo_client] done'),
 ]
 TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000}
 
@@ -30,15 +29,17 @@ def main():
     parser.add_argument('--out', required=True)
     args = parser.parse_args()
     metrics = {}
-    for append, what in RUNS:
-        result = qemu.boot(args.kernel, append, timeout=120, icount=True, until='[echo_client] done'
-                           if 'echo_client' in append else None)
-        for name, value in re.findall(r'\] bench (\S+) (\d+)', result.output):
-            metrics[name] = int(value)
+    for system, what, until in RUNS:
+        name = os.path.splitext(os.path.basename(system))[0]
+        image = qemu.build_image(os.path.join(qemu.ROOT, system),
+                                 os.path.join(os.path.dirname(args.out), 'systems', f'bench-{name}.img'))
+        result = qemu.boot(args.kernel, image, timeout=120, icount=True, until=until)
+        for metric, value in re.findall(r'\] bench (\S+) (\d+)', result.output):
+            metrics[metric] = int(value)
         ready = re.search(r'boot\.ready: all apps started, (\d+) instructions', result.output)
-        if ready and 'boot.ready' not in metrics and 'echo' in append:
+        if ready and until:
             metrics['boot.ready'] = int(ready.group(1))
-        if result.timed_out and 'echo_client' not in append:
+        if result.timed_out and not until:
             print(f'warning: the {what} run timed out', file=sys.stderr)
     missing = [m for m in TARGETS if m not in metrics]
     print(f'{"metric":<28}{"instructions":>14}{"target":>12}')

@@ -7,14 +7,40 @@ for success or with the code the kernel chose.
 """
 import os
 import subprocess
+import sys
 import time
 
 QEMU = 'qemu-system-riscv64'
 
 
-def qemu_command(kernel, append=None, icount=False, memory='128M'):
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def build_image(system, out, rootfs=(), isolation=None):
+    """Checks a system.toml and builds its boot image with tools/mkimage.py.
+    Raises ImageError with the tool's `file:line: message` output on mistakes."""
+    cmd = [sys.executable, os.path.join(ROOT, 'tools', 'mkimage.py'), '--system', system,
+           '--apps', os.path.join(ROOT, 'apps'), '--out', out]
+    for root in rootfs or [os.path.join(ROOT, 'rootfs')]:
+        cmd += ['--rootfs', root]
+    if isolation:
+        cmd += ['--isolation', isolation]
+    os.makedirs(os.path.dirname(out) or '.', exist_ok=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ImageError(proc.stderr.strip())
+    return out
+
+
+class ImageError(Exception):
+    pass
+
+
+def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None):
     cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
            '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
+    if initrd:
+        cmd += ['-initrd', initrd]
     if append:
         cmd += ['-append', append]
     if icount:
@@ -37,10 +63,10 @@ class Boot:
         return f'Boot(status={self.status}, timed_out={self.timed_out})'
 
 
-def boot(kernel, append=None, timeout=30, icount=False, until=None, memory='128M'):
-    """Boots the kernel and waits for it to power off, for `until` (a string)
-    to appear in the output, or for the timeout. Returns a Boot."""
-    cmd = qemu_command(kernel, append, icount, memory)
+def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None):
+    """Boots the kernel with a boot image and waits for it to power off, for
+    `until` (a string) to appear in the output, or for the timeout."""
+    cmd = qemu_command(kernel, append, icount, memory, initrd)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     os.set_blocking(proc.stdout.fileno(), False)

@@ -11,10 +11,11 @@ import qemu  # noqa: E402
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--kernel', required=True)
-    parser.add_argument('--append', help='boot arguments, e.g. "apps=echo,echo_client ..."')
+    parser.add_argument('--image', help='the boot image (build/systems/NAME.img)')
+    parser.add_argument('--append', help='kernel boot arguments')
     parser.add_argument('--icount', action='store_true', help='deterministic instruction timing')
     args = parser.parse_args()
-    cmd = qemu.qemu_command(args.kernel, args.append, args.icount)
+    cmd = qemu.qemu_command(args.kernel, args.append, args.icount, initrd=args.image)
     print('Booting Aster (quit QEMU with Ctrl-A X)', file=sys.stderr)
     os.execvp(cmd[0], cmd)
 

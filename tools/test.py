@@ -31,7 +31,7 @@ def run_fuzz(binary, build, seconds):
     corpus = os.path.join(build, 'fuzz', name)
     os.makedirs(corpus, exist_ok=True)
     seed = os.path.join(build, 'host', 'virt.dtb')
-    if os.path.exists(seed):
+    if name == 'fuzz_fdt' and os.path.exists(seed):
         with open(seed, 'rb') as src, open(os.path.join(corpus, 'virt.dtb'), 'wb') as dst:
             dst.write(src.read())
     print(f'== {name} ({seconds} s)', flush=True)
@@ -44,7 +44,7 @@ def run_fuzz(binary, build, seconds):
 
 def run_system(build, selection):
     xml = os.path.join(build, 'system-tests.xml')
-    cmd = [sys.executable, '-m', 'pytest', '-q', 'tests/system', f'--junitxml={xml}']
+    cmd = [sys.executable, '-m', 'pytest', '-q', 'tests/tools', 'tests/system', f'--junitxml={xml}']
     if selection:
         cmd += ['-k', selection]
     proc = subprocess.run(cmd)
@@ -65,7 +65,7 @@ def main():
     parser.add_argument('--build', default='build')
     parser.add_argument('-k', dest='selection', help='only system tests matching this')
     parser.add_argument('--fuzz', action='append', default=[], help='a libFuzzer binary')
-    parser.add_argument('--fuzz-seconds', type=int, default=20)
+    parser.add_argument('--fuzz-seconds', type=int, default=15)
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
     env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'))

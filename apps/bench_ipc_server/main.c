@@ -1,17 +1,25 @@
-// Benchmark peer: answers every message on "client" with the same bytes.
+// Benchmark peer: answers every message from its client with the same bytes.
 #include <aster/aster.h>
+#include <aster/message.h>
 
 void main(struct env *env) {
-    handle_t client = env_channel(env, "client");
+    handle_t listen = (handle_t) env_item_at(env, 0)->value;
     handle_t poll = sys_poll_create();
+    sys_poll_add(poll, listen, EVENT_READABLE);
+    sys_poll_wait(poll, -1);
+    static struct msg_buffer buf;
+    struct msg connect;
+    if (msg_recv(listen, &buf, &connect) != MSG_CONNECT)
+        return;
+    handle_t client = connect.connect.channel;
     sys_poll_add(poll, client, EVENT_READABLE);
-    char buf[64];
+    char data[64];
     for (;;) {
         sys_poll_wait(poll, -1);
-        long info = sys_channel_recv(client, buf, sizeof(buf), NULL);
+        long info = sys_channel_recv(client, data, sizeof(data), NULL);
         if (info == E_NO_PEER)
             return;
         if (!IS_ERROR(info))
-            sys_channel_send(client, (msginfo_t) info, buf, NULL);
+            sys_channel_send(client, (msginfo_t) info, data, NULL);
     }
 }

@@ -1,26 +1,35 @@
-// The echo server: sends every message it receives back on the same channel.
+// The echo server: sends every DATA message back to the client that sent it.
 #include <aster/aster.h>
+#include <aster/loop.h>
+
+static bool on_connect(struct loop *loop, handle_t client) {
+    (void) loop;
+    INFO("client %d connected", client);
+    return true;
+}
+
+static void on_data(struct loop *loop, handle_t client, const void *data, size_t len) {
+    (void) loop;
+    error_t err = msg_send_data(client, data, len);
+    if (err)
+        WARN("reply to client %d failed: %s", client, error_name(err));
+}
+
+static void on_closed(struct loop *loop, handle_t client) {
+    (void) loop;
+    INFO("client %d left", client);
+}
+
+static const struct loop_handlers handlers = {
+    .connect = on_connect,
+    .data = on_data,
+    .closed = on_closed,
+};
 
 void main(struct env *env) {
-    handle_t client = env_channel(env, "client");
-    handle_t poll = sys_poll_create();
-    if (IS_ERROR(client) || IS_ERROR(poll) || IS_ERROR(sys_poll_add(poll, client, EVENT_READABLE | EVENT_PEER_CLOSED)))
+    static struct loop loop;
+    if (loop_init(&loop, &handlers, env) != OK)
         return;
     INFO("ready");
-    static char buf[MESSAGE_DATA_MAX];
-    for (;;) {
-        long ready = sys_poll_wait(poll, -1);
-        if (IS_ERROR(ready))
-            break;
-        long info = sys_channel_recv(client, buf, sizeof(buf), NULL);
-        if (info == E_EMPTY)
-            continue;
-        if (IS_ERROR(info)) { // E_NO_PEER: the client is gone
-            INFO("client closed: %s", error_name(info));
-            break;
-        }
-        error_t err = sys_channel_send(client, (msginfo_t) info, buf, NULL);
-        if (err)
-            WARN("reply failed: %s", error_name(err));
-    }
+    loop_run(&loop);
 }

@@ -1,32 +1,32 @@
-// The echo client: sends a few greetings to the echo server and prints the
-// replies.
+// The echo client: sends greetings to the echo server and prints the replies.
 #include <aster/aster.h>
+#include <aster/message.h>
 #include <stdio.h>
-#include <string.h>
-
-#define GREETINGS 3
 
 void main(struct env *env) {
     handle_t echo = env_channel(env, "echo");
+    int64_t greetings = env_int(env, "greetings");
     handle_t poll = sys_poll_create();
-    if (IS_ERROR(echo) || IS_ERROR(poll) || IS_ERROR(sys_poll_add(poll, echo, EVENT_READABLE)))
+    if (IS_ERROR(echo) || IS_ERROR(sys_poll_add(poll, echo, EVENT_READABLE | EVENT_PEER_CLOSED)))
         return;
-    for (int i = 1; i <= GREETINGS; i++) {
-        char msg[64], reply[64];
-        int len = snprintf(msg, sizeof(msg), "hello #%d from echo_client", i);
-        error_t err = sys_channel_send(echo, MSGINFO(1, 0, len), msg, NULL);
+    static struct msg_buffer buf;
+    for (int i = 1; i <= greetings; i++) {
+        char text[64];
+        int len = snprintf(text, sizeof(text), "hello #%d from echo_client", i);
+        error_t err = msg_send_data(echo, text, len);
         if (err) {
             ERROR("send failed: %s", error_name(err));
             return;
         }
-        sys_poll_wait(poll, -1);
-        long info = sys_channel_recv(echo, reply, sizeof(reply) - 1, NULL);
-        if (IS_ERROR(info)) {
-            ERROR("receive failed: %s", error_name(info));
+        struct msg reply;
+        long type;
+        while ((type = msg_recv(echo, &buf, &reply)) == E_EMPTY)
+            sys_poll_wait(poll, -1);
+        if (type != MSG_DATA) {
+            ERROR("no reply: %s", IS_ERROR(type) ? error_name(type) : msg_type_name(type));
             return;
         }
-        reply[MSGINFO_LEN(info)] = '\0';
-        INFO("reply: %s", reply);
+        INFO("reply: %.*s", (int) reply.data.len, (const char *) reply.data.data);
     }
     INFO("done");
 }

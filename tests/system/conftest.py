@@ -1,7 +1,9 @@
-"""System tests boot the real kernel image in QEMU and check what it prints.
+"""System tests boot the real kernel in QEMU with a boot image built from a
+system manifest, and check what it prints.
 
-One image (build/kernel.elf, with every app linked in) serves all tests; each
-test picks its apps and channels with boot arguments.
+One kernel (build/kernel.elf, with every app linked in) serves all tests;
+each test describes its system in TOML (inline or a file), which is checked
+and packed by tools/mkimage.py like any other.
 """
 import os
 import sys
@@ -15,13 +17,26 @@ import qemu  # noqa: E402
 KERNEL = os.path.join(ROOT, 'build', 'kernel.elf')
 
 
+def apps_system(*names):
+    """A manifest that starts the named apps with their defaults."""
+    return ''.join(f'[[app]]\nname = "{name}"\n\n' for name in names)
+
+
 @pytest.fixture
-def boot():
+def boot(tmp_path):
     if not os.path.exists(KERNEL):
         pytest.fail('build/kernel.elf is missing: run `make test`')
 
-    def run(append=None, **kwargs):
-        result = qemu.boot(KERNEL, append, **kwargs)
+    def run(system='system.toml', rootfs=(), image=None, **kwargs):
+        """Boots `system` (a manifest path, or TOML text when it has a
+        newline) with the files of `rootfs` (default: rootfs/)."""
+        if image is None:
+            path = os.path.join(ROOT, system)
+            if '\n' in system:
+                path = tmp_path / 'system.toml'
+                path.write_text(system)
+            image = qemu.build_image(str(path), str(tmp_path / 'system.img'), list(rootfs))
+        result = qemu.boot(KERNEL, image, **kwargs)
         print(result.output)  # shown when a test fails
         return result
     return run

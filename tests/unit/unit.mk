@@ -8,7 +8,7 @@ KERNEL_HOST_SRCS := kernel/page.c kernel/kmalloc.c kernel/handle.c kernel/channe
 KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests/unit
 KERNEL_UNIT_TESTS := page kmalloc handle channel
 
-UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c \
+UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_message \
     $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
 
 $(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
@@ -31,6 +31,18 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $(KERNEL_HOST_SRCS) $(BUILD)/.setup-do
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(KERNEL_HOST_FLAGS) $< $(KERNEL_HOST_SRCS) -lcmocka -o $@
 
+# The message decoder, with the SDK headers (its send/receive helpers are
+# tested against a fake channel inside the test).
+MESSAGE_SRCS := libs/aster/src/message.c $(wildcard libs/aster/include/aster/*.h)
+$(BUILD)/host/test_message: tests/unit/test_message.c $(MESSAGE_SRCS) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/aster/include tests/unit/test_message.c libs/aster/src/message.c -lcmocka -o $@
+
 $(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilibs/fdt/include tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c -o $@
+
+$(BUILD)/host/fuzz_message: tests/fuzz/fuzz_message.c $(MESSAGE_SRCS) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilibs/aster/include tests/fuzz/fuzz_message.c libs/aster/src/message.c -o $@

@@ -3,20 +3,70 @@
 #include <aster/log.h>
 #include <string.h>
 
-static const struct env_item *env_find(const struct env *env, const char *name, uint32_t type) {
+static const char *type_names[] = {
+    [ENV_CHANNEL] = "service channel", [ENV_LISTEN] = "listen channel", [ENV_INT] = "integer",
+    [ENV_BOOL] = "boolean",            [ENV_STRING] = "string",         [ENV_STDIN] = "stdin",
+    [ENV_STDOUT] = "stdout",           [ENV_DEVICETREE] = "device list", [ENV_BLOB] = "data",
+};
+
+const struct env_item *env_item_at(const struct env *env, uint32_t index) {
+    return env && index < env->count ? &env->items[index] : NULL;
+}
+
+static const struct env_item *find(const struct env *env, const char *name, uint32_t type) {
     for (uint32_t i = 0; env && i < env->count; i++) {
         const struct env_item *item = &env->items[i];
-        if (item->type == type && strncmp(item->name, name, ENV_NAME_MAX) == 0)
-            return item;
+        if (strncmp(item->name, name, ENV_NAME_MAX) == 0) {
+            if (item->type == type)
+                return item;
+            ERROR("environment item \"%s\" is a %s, not a %s", name, type_names[item->type % 10],
+                  type_names[type]);
+            return NULL;
+        }
     }
+    ERROR("environment has no %s named \"%s\" (is it declared in app.toml?)", type_names[type], name);
+    return NULL;
+}
+
+static const struct env_item *find_by_type(const struct env *env, uint32_t type) {
+    for (uint32_t i = 0; env && i < env->count; i++)
+        if (env->items[i].type == type)
+            return &env->items[i];
     return NULL;
 }
 
 handle_t env_channel(const struct env *env, const char *name) {
-    const struct env_item *item = env_find(env, name, ENV_CHANNEL);
-    if (!item) {
-        ERROR("environment has no channel named \"%s\"", name);
-        return E_NOT_FOUND;
-    }
-    return (handle_t) item->value;
+    const struct env_item *item = find(env, name, ENV_CHANNEL);
+    return item ? (handle_t) item->value : E_NOT_FOUND;
+}
+
+int64_t env_int(const struct env *env, const char *name) {
+    const struct env_item *item = find(env, name, ENV_INT);
+    return item ? item->value : 0;
+}
+
+bool env_bool(const struct env *env, const char *name) {
+    const struct env_item *item = find(env, name, ENV_BOOL);
+    return item ? item->value != 0 : false;
+}
+
+const char *env_str(const struct env *env, const char *name) {
+    const struct env_item *item = find(env, name, ENV_STRING);
+    return item ? (const char *) env + item->value : NULL;
+}
+
+const void *env_blob(const struct env *env, const char *name, size_t *size) {
+    const struct env_item *item = find(env, name, ENV_BLOB);
+    *size = item ? item->length : 0;
+    return item ? (const void *) (uintptr_t) item->value : NULL;
+}
+
+handle_t env_stdin(const struct env *env) {
+    const struct env_item *item = find_by_type(env, ENV_STDIN);
+    return item ? (handle_t) item->value : HANDLE_INVALID;
+}
+
+handle_t env_stdout(const struct env *env) {
+    const struct env_item *item = find_by_type(env, ENV_STDOUT);
+    return item ? (handle_t) item->value : HANDLE_INVALID;
 }

@@ -5,5 +5,8 @@
 #include <aster/env.h>
 #include <aster/error.h>
 #include <aster/log.h>
+#include <aster/loop.h>
+#include <aster/message.h>
+#include <aster/stream.h>
 #include <aster/syscall.h>
 #include <aster/types.h>

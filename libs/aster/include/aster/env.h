@@ -1,29 +1,50 @@
-// The environment an app receives at start: named items declared for it.
-// An app reads items by name; asking for a name it was not given is an error
-// that names the app's key.
+// The environment an app receives at start: the items its app.toml declares,
+// filled in by the system's manifest (channels to services, config values,
+// stdin/stdout, granted files and devices). An app reads items by name;
+// asking for a name it was not given logs an error naming the key (the
+// kernel stamps the line with the app's name) and returns an error value.
 #pragma once
 #include <aster/types.h>
 
 #define ENV_NAME_MAX 32
 
 enum env_item_type {
-    ENV_CHANNEL = 1, // value is a handle in the app's table
-    ENV_INT = 2,
+    ENV_CHANNEL = 1,    // a channel to a service: value = handle
+    ENV_LISTEN = 2,     // the listen channel of an exported service: value = handle
+    ENV_INT = 3,        // value
+    ENV_BOOL = 4,       // value 0 or 1
+    ENV_STRING = 5,     // value = offset from the start of the env, length bytes, NUL after
+    ENV_STDIN = 6,      // value = handle, or 0 when nothing is connected
+    ENV_STDOUT = 7,     // value = handle, or 0 when nothing is connected
+    ENV_DEVICETREE = 8, // value = offset of the compatible strings ('\n'-separated), length
+    ENV_BLOB = 9,       // read-only data: value = its address, length = its size
 };
 
 struct env_item {
     char name[ENV_NAME_MAX]; // NUL-terminated
     uint32_t type;           // enum env_item_type
-    uint32_t reserved;
+    uint32_t length;         // ENV_STRING, ENV_DEVICETREE, ENV_BLOB
     int64_t value;
 };
 
 struct env {
     uint32_t count;
-    uint32_t reserved;
+    uint32_t size;           // bytes, including the strings after the items
     struct env_item items[];
 };
 
-// The handle of the channel named `name`, or a negative error (E_NOT_FOUND,
-// logged with the name) when the environment has no such channel.
+// The channel to the service the app's spec names `name`.
 handle_t env_channel(const struct env *env, const char *name);
+// Config parameters. Missing or of another type: an error is logged and the
+// result is 0 / false / NULL.
+int64_t env_int(const struct env *env, const char *name);
+bool env_bool(const struct env *env, const char *name);
+const char *env_str(const struct env *env, const char *name);
+// Read-only data granted to the app (the boot file system); NULL if absent.
+const void *env_blob(const struct env *env, const char *name, size_t *size);
+// The stdin / stdout stream channels, or HANDLE_INVALID when the system does
+// not connect them (stdin then reads as empty; see <aster/stream.h>).
+handle_t env_stdin(const struct env *env);
+handle_t env_stdout(const struct env *env);
+// The item at index i (for walking every item, e.g. all listen channels).
+const struct env_item *env_item_at(const struct env *env, uint32_t index);

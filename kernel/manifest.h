@@ -1,0 +1,69 @@
+// The boot image: which apps run and how they are wired (docs/image-format.md).
+// manifest_open validates the whole image once; afterwards the accessors
+// can trust every index and string.
+#pragma once
+#include "common.h"
+
+enum manifest_item_kind {
+    ITEM_SERVICE = 1,
+    ITEM_LISTEN = 2,
+    ITEM_INT = 3,
+    ITEM_BOOL = 4,
+    ITEM_STRING = 5,
+    ITEM_STDIN = 6,
+    ITEM_STDOUT = 7,
+    ITEM_DEVICETREE = 8,
+    ITEM_BOOTFS = 9,
+};
+
+enum isolation_mode { MODE_KERNEL = 0, MODE_USER = 1, MODE_WASM = 2, MODE_VM = 3 };
+enum restart_policy { RESTART_NEVER = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAYS = 2 };
+
+#define PIPE_NONE 0xffffffffu
+
+struct manifest_app {
+    uint32_t name;         // string
+    uint8_t isolation;     // enum isolation_mode
+    uint8_t restart;       // enum restart_policy
+    uint16_t reserved;
+    uint32_t first_item;
+    uint32_t num_items;
+    uint32_t memory_limit_kib;
+    uint32_t handle_limit;
+    uint32_t reserved2[2];
+};
+
+struct manifest_item {
+    uint32_t name;         // string
+    uint32_t kind;         // enum manifest_item_kind
+    uint32_t a;
+    uint32_t b;
+    int64_t value;
+};
+
+struct manifest_service {
+    uint32_t name;
+    uint32_t server;       // app index
+};
+
+struct manifest {
+    const uint8_t *base;
+    uint32_t size;
+    const struct manifest_app *apps;
+    uint32_t num_apps;
+    const struct manifest_item *items;
+    uint32_t num_items;
+    const struct manifest_service *services;
+    uint32_t num_services;
+    uint32_t num_pipes;
+    const char *strings;
+    uint32_t strings_size;
+    const void *bootfs;
+    uint32_t bootfs_size;
+};
+
+// Checks the image at [base, base + size) and fills `manifest`; logs the
+// first problem and returns E_INVALID_ARG if it is malformed.
+error_t manifest_open(struct manifest *manifest, const void *base, size_t size);
+// A string of the image (valid after manifest_open).
+const char *manifest_string(const struct manifest *manifest, uint32_t offset);

@@ -1,0 +1,72 @@
+// The event loop: a server is a set of handlers, not a hand-written poll
+// loop. The loop watches the app's listen channels and every channel added
+// to it, decodes each message (a malformed one is logged and dropped, its
+// handles closed, and serving goes on) and calls the matching handler.
+//
+//   static void on_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
+//       msg_send_data(ch, data, len); // echo
+//   }
+//   static const struct loop_handlers handlers = {.data = on_data};
+//   void main(struct env *env) {
+//       static struct loop loop;
+//       loop_init(&loop, &handlers, env);
+//       loop_run(&loop);
+//   }
+#pragma once
+#include <aster/env.h>
+#include <aster/message.h>
+
+#define LOOP_MAX_CHANNELS 64
+
+struct loop;
+
+// Every handler is optional. `ch` is the channel the message came on.
+struct loop_handlers {
+    // A client connected (CONNECT on a listen channel); the loop already
+    // watches `client`. Return false to refuse it (the loop closes it).
+    bool (*connect)(struct loop *loop, handle_t client);
+    void (*open)(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t uri_len);
+    void (*data)(struct loop *loop, handle_t ch, const void *data, size_t len);
+    void (*read)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, uint32_t len);
+    void (*write)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, const void *data,
+                  size_t len);
+    // Any message without a handler above (replies, INVOKE, ...). Handles it
+    // carries belong to the handler; without this handler they are closed.
+    void (*message)(struct loop *loop, handle_t ch, const struct msg *msg);
+    // `ch` can take messages again (after loop_want_writable).
+    void (*writable)(struct loop *loop, handle_t ch);
+    // The peer of `ch` closed and everything it sent was handled; the loop
+    // closes `ch` after this returns.
+    void (*closed)(struct loop *loop, handle_t ch);
+};
+
+struct loop_channel {
+    handle_t channel;
+    bool listen;      // a listen channel: carries CONNECTs
+    uint32_t events;  // what the loop waits for on it
+    void *data;       // the app's, for this channel
+};
+
+struct loop {
+    handle_t poll;
+    const struct loop_handlers *handlers;
+    void *data;       // the app's, for the whole loop
+    bool stopped;
+    uint32_t num_channels;
+    struct loop_channel channels[LOOP_MAX_CHANNELS];
+    struct msg_buffer buffer;
+};
+
+// Sets up the loop and watches every listen channel in `env` (NULL: none).
+error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env);
+// Watches `ch` for messages and its peer's closing. E_FULL past LOOP_MAX_CHANNELS.
+error_t loop_add(struct loop *loop, handle_t ch, void *data);
+// Stops watching `ch` and closes it.
+void loop_remove(struct loop *loop, handle_t ch);
+void *loop_channel_data(struct loop *loop, handle_t ch);
+void loop_set_channel_data(struct loop *loop, handle_t ch, void *data);
+// Also (or no longer) calls `writable` when `ch` has room for a message.
+error_t loop_want_writable(struct loop *loop, handle_t ch, bool want);
+// Runs until loop_stop or until no channel is left.
+void loop_run(struct loop *loop);
+void loop_stop(struct loop *loop);

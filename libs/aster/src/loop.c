@@ -1,0 +1,156 @@
+#include <aster/log.h>
+#include <aster/loop.h>
+#include <aster/syscall.h>
+#include <string.h>
+
+static struct loop_channel *find(struct loop *loop, handle_t ch) {
+    for (uint32_t i = 0; i < loop->num_channels; i++)
+        if (loop->channels[i].channel == ch)
+            return &loop->channels[i];
+    return NULL;
+}
+
+static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
+    if (loop->num_channels == LOOP_MAX_CHANNELS)
+        return E_FULL;
+    uint32_t events = EVENT_READABLE | EVENT_PEER_CLOSED;
+    error_t err = sys_poll_add(loop->poll, ch, events);
+    if (err)
+        return err;
+    loop->channels[loop->num_channels++] = (struct loop_channel){ch, listen, events, data};
+    return OK;
+}
+
+error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env) {
+    memset(loop, 0, sizeof(*loop));
+    loop->handlers = handlers;
+    long poll = sys_poll_create();
+    if (IS_ERROR(poll))
+        return poll;
+    loop->poll = poll;
+    const struct env_item *item;
+    for (uint32_t i = 0; (item = env_item_at(env, i)); i++) {
+        error_t err = item->type == ENV_LISTEN ? watch(loop, (handle_t) item->value, true, NULL) : OK;
+        if (err)
+            return err;
+    }
+    return OK;
+}
+
+error_t loop_add(struct loop *loop, handle_t ch, void *data) { return watch(loop, ch, false, data); }
+
+void loop_remove(struct loop *loop, handle_t ch) {
+    struct loop_channel *entry = find(loop, ch);
+    if (entry)
+        *entry = loop->channels[--loop->num_channels];
+    sys_handle_close(ch); // also leaves the poll set
+}
+
+void *loop_channel_data(struct loop *loop, handle_t ch) {
+    struct loop_channel *entry = find(loop, ch);
+    return entry ? entry->data : NULL;
+}
+
+void loop_set_channel_data(struct loop *loop, handle_t ch, void *data) {
+    struct loop_channel *entry = find(loop, ch);
+    if (entry)
+        entry->data = data;
+}
+
+error_t loop_want_writable(struct loop *loop, handle_t ch, bool want) {
+    struct loop_channel *entry = find(loop, ch);
+    if (!entry)
+        return E_NOT_FOUND;
+    entry->events = want ? entry->events | EVENT_WRITABLE : entry->events & ~EVENT_WRITABLE;
+    return sys_poll_update(loop->poll, ch, entry->events);
+}
+
+void loop_stop(struct loop *loop) { loop->stopped = true; }
+
+static void on_connect(struct loop *loop, const struct msg *msg) {
+    handle_t client = msg->connect.channel;
+    if (watch(loop, client, false, NULL) != OK) {
+        WARN("loop: cannot watch a new client (%u channels)", loop->num_channels);
+        sys_handle_close(client);
+        return;
+    }
+    if (loop->handlers->connect && !loop->handlers->connect(loop, client))
+        loop_remove(loop, client);
+}
+
+// Calls the handler for one decoded message.
+static void dispatch(struct loop *loop, handle_t ch, const struct msg *msg) {
+    const struct loop_handlers *h = loop->handlers;
+    switch (msg->type) {
+    case MSG_CONNECT:
+        if (find(loop, ch)->listen) {
+            on_connect(loop, msg);
+            return;
+        }
+        break;
+    case MSG_OPEN:
+        if (h->open) {
+            h->open(loop, ch, msg->call_id, msg->open.uri, msg->open.uri_len);
+            return;
+        }
+        break;
+    case MSG_DATA:
+        if (h->data) {
+            h->data(loop, ch, msg->data.data, msg->data.len);
+            return;
+        }
+        break;
+    case MSG_READ:
+        if (h->read) {
+            h->read(loop, ch, msg->call_id, msg->read.offset, msg->read.len);
+            return;
+        }
+        break;
+    case MSG_WRITE:
+        if (h->write) {
+            h->write(loop, ch, msg->call_id, msg->write.offset, msg->write.data, msg->write.len);
+            return;
+        }
+        break;
+    }
+    if (h->message) {
+        h->message(loop, ch, msg);
+        return;
+    }
+    if (msg->type == MSG_OPEN || msg->type == MSG_READ || msg->type == MSG_WRITE || msg->type == MSG_INVOKE)
+        msg_send_abort(ch, msg->call_id, E_NOT_SUPPORTED);
+    msg_close_handles(msg);
+}
+
+// Handles what is ready on one channel.
+static void service(struct loop *loop, handle_t ch, uint32_t events) {
+    if (events & EVENT_WRITABLE && loop->handlers->writable)
+        loop->handlers->writable(loop, ch);
+    if (events & EVENT_READABLE) {
+        struct msg msg;
+        long type = msg_recv(ch, &loop->buffer, &msg);
+        if (type == E_BAD_MESSAGE)
+            WARN("loop: dropped a malformed message");
+        else if (!IS_ERROR(type))
+            dispatch(loop, ch, &msg);
+        return; // level-triggered: the rest comes on the next round
+    }
+    if (events & EVENT_PEER_CLOSED) {
+        if (loop->handlers->closed)
+            loop->handlers->closed(loop, ch);
+        loop_remove(loop, ch);
+    }
+}
+
+void loop_run(struct loop *loop) {
+    while (!loop->stopped && loop->num_channels > 0) {
+        long ready = sys_poll_wait(loop->poll, -1);
+        if (IS_ERROR(ready)) {
+            ERROR("loop: poll_wait failed: %s", error_name(ready));
+            return;
+        }
+        handle_t ch = POLL_RESULT_HANDLE(ready);
+        if (find(loop, ch))
+            service(loop, ch, POLL_RESULT_EVENTS(ready));
+    }
+}

@@ -1,0 +1,119 @@
+"""Declarative startup: services, config, pipes and the fs server, checked by
+their exact output on the console."""
+import random
+
+
+def app_lines(output, app):
+    prefix = f'[{app}] '
+    return [l[len(prefix):] for l in output.splitlines() if l.startswith(prefix)]
+
+
+def test_pipeline_demo_counts_lines(boot):
+    # cat /hello.txt | grep aster | wc -l, from systems/pipeline.toml
+    result = boot('systems/pipeline.toml', until='[wc] ', timeout=30)
+    assert app_lines(result.output, 'wc') == ['2']
+    assert app_lines(result.output, 'fs') == ['serving 1 files']
+
+
+def big_file(tmp_path, size):
+    rng = random.Random(1)
+    data = bytearray()
+    while len(data) < size:
+        word = bytes(rng.choice(b'abcdefgh aster ') for _ in range(rng.randint(1, 80)))
+        data += word + b'\n'
+    data = bytes(data[:size])
+    root = tmp_path / 'rootfs'
+    root.mkdir()
+    (root / 'big.txt').write_bytes(data)
+    return str(root), data
+
+
+PIPE = '''
+[[app]]
+name = "fs"
+
+[[app]]
+name = "cat"
+stdout = "{next}"
+[app.config]
+file = "/big.txt"
+'''
+
+
+def test_a_large_file_streams_through_cat_and_wc(boot, tmp_path):
+    root, data = big_file(tmp_path, 1024 * 1024 + 123)
+    system = PIPE.format(next='wc') + '[[app]]\nname = "wc"\n[app.config]\ncount = "bytes"\n'
+    result = boot(system, rootfs=[root], until='[wc] ', timeout=60)
+    assert app_lines(result.output, 'wc') == [str(len(data))]
+
+
+def test_a_large_file_streams_through_grep_with_nothing_lost(boot, tmp_path):
+    root, data = big_file(tmp_path, 1024 * 1024)
+    expected = sum(1 for line in data.split(b'\n') if b'aster' in line)
+    system = (PIPE.format(next='grep') + '[[app]]\nname = "grep"\nstdout = "wc"\n[app.config]\n'
+              'pattern = "aster"\n\n[[app]]\nname = "wc"\n')
+    result = boot(system, rootfs=[root], until='[wc] ', timeout=90)
+    assert app_lines(result.output, 'wc') == [str(expected)]
+
+
+def test_head_stops_early_and_cat_notices(boot):
+    system = '''
+[[app]]
+name = "fs"
+[[app]]
+name = "cat"
+stdout = "head"
+[app.config]
+file = "/hello.txt"
+[[app]]
+name = "head"
+[app.config]
+lines = 2
+'''
+    result = boot(system, until='[head] aster', timeout=30)
+    assert app_lines(result.output, 'head') == [
+        'Hello from the Aster boot file system.', 'aster is a userspace-first microkernel.']
+
+
+def test_unconnected_stdin_is_empty(boot):
+    result = boot('[[app]]\nname = "wc"\n', until='[wc] ', timeout=30)
+    assert app_lines(result.output, 'wc') == ['0']
+
+
+def test_a_missing_file_is_a_clear_error(boot):
+    system = '[[app]]\nname = "fs"\n[[app]]\nname = "cat"\n[app.config]\nfile = "/nope.txt"\n'
+    result = boot(system, until='cannot open', timeout=30)
+    assert '[cat] ERROR: cannot open /nope.txt: not found' in result.output
+
+
+def test_config_overrides_reach_the_app(boot):
+    system = '''
+[[app]]
+name = "test_env"
+[app.config]
+number = 42
+flag = true
+word = "overridden"
+'''
+    result = boot(system, timeout=30)
+    assert result.status == 0, 'test_env failed'
+    assert '[test_env] word is "overridden", number is 42' in result.output
+
+
+def test_a_missing_env_name_is_a_clear_error(boot):
+    system = '[[app]]\nname = "test_env"\n[app.config]\nnumber = 42\nflag = true\nword = "overridden"\n'
+    result = boot(system, timeout=30)
+    out = result.output
+    assert '[test_env] ERROR: environment has no service channel named "no_such_name"' in out
+    assert '[test_env] ERROR: environment item "word" is a string, not a integer' in out
+
+
+def test_servers_survive_malformed_messages_of_every_type(boot):
+    system = ('[[app]]\nname = "fs"\n[[app]]\nname = "echo"\n[[app]]\nname = "echo_client"\n'
+              '[app.config]\ngreetings = 5\n[[app]]\nname = "bad_client"\n')
+    result = boot(system, timeout=30)
+    assert result.status == 0, 'bad_client failed'
+    assert 'TEST PASSED' in result.output
+    assert '[echo_client] reply: hello #5 from echo_client' in result.output
+    assert result.output.count('dropped a malformed message') >= 20
+    assert 'KERNEL PANIC' not in result.output

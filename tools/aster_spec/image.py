@@ -1,0 +1,140 @@
+"""Packing the boot image, exactly as docs/image-format.md describes it.
+
+Layout, every section starting 8-byte aligned:
+
+  header (64) | apps (32 each) | items (24 each) | services (8 each)
+  | strings | padding | bootfs | (end: total_size, a multiple of 8)
+
+`Layout` computes every offset from the manifest and the file sizes alone,
+so the size limit is checked before any file is read; `Layout.write` then
+streams the image to a file.
+"""
+import struct
+from dataclasses import dataclass, field
+
+MAX_IMAGE_SIZE = 256 << 20
+VERSION = 1
+
+# Item kinds.
+SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS = range(1, 10)
+
+HEADER = struct.Struct('<8s14I')
+APP = struct.Struct('<IBBHIIIIII')
+ITEM = struct.Struct('<IIIIq')
+SERVICE_RECORD = struct.Struct('<II')
+BOOTFS_HEADER = struct.Struct('<8sII')
+BOOTFS_FILE = struct.Struct('<IIII')
+assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 32, 24, 8)
+
+
+@dataclass
+class Item:
+    name: str
+    kind: int
+    a: int = 0
+    b: int = 0
+    value: int = 0
+    string: str = None  # STRING and DEVICETREE: a becomes this string's offset
+
+
+@dataclass
+class App:
+    name: str
+    isolation: int
+    restart: int
+    memory_limit_kib: int
+    handle_limit: int
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class Service:
+    name: str
+    server: int  # index of the exporting app
+
+
+def align8(offset):
+    return (offset + 7) & ~7
+
+
+class Strings:
+    """The strings blob: NUL-terminated UTF-8 strings, each stored once."""
+
+    def __init__(self):
+        self.blob = bytearray()
+        self.offsets = {}
+
+    def add(self, text):
+        if text not in self.offsets:
+            self.offsets[text] = len(self.blob)
+            self.blob += text.encode() + b'\0'
+        return self.offsets[text]
+
+
+class Layout:
+    """The image of a Manifest and its files (rootfs.File, sorted by path)."""
+
+    def __init__(self, manifest, files):
+        self.files = files
+        strings = Strings()
+        apps, items = [], []
+        for app in manifest.apps:
+            apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, 0, len(items),
+                                 len(app.items), app.memory_limit_kib, app.handle_limit, 0, 0))
+            for item in app.items:
+                a = item.a if item.string is None else strings.add(item.string)
+                items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))
+        services = [SERVICE_RECORD.pack(strings.add(s.name), s.server) for s in manifest.services]
+
+        apps_offset = HEADER.size
+        items_offset = apps_offset + APP.size * len(apps)
+        services_offset = items_offset + ITEM.size * len(items)
+        strings_offset = services_offset + SERVICE_RECORD.size * len(services)
+        end = align8(strings_offset + len(strings.blob))
+        self.bootfs_head, self.data_offsets, bootfs_size = _bootfs_layout(files)
+        bootfs_offset = end if files else 0
+        self.total_size = end + bootfs_size
+        header = HEADER.pack(b'ASTERIMG', VERSION, self.total_size, len(apps), apps_offset,
+                             len(items), items_offset, len(services), services_offset,
+                             manifest.num_pipes, strings_offset, len(strings.blob),
+                             bootfs_offset, bootfs_size, 0)
+        self.head = header + b''.join(apps + items + services) + strings.blob
+        self.head += bytes(end - len(self.head))
+
+    def write(self, out):
+        """Writes the image to the binary file `out`; raises OSError if a file cannot be read."""
+        out.write(self.head)
+        written = len(self.bootfs_head)
+        out.write(self.bootfs_head)
+        for file, offset in zip(self.files, self.data_offsets):
+            out.write(bytes(offset - written))
+            with open(file.source, 'rb') as f:
+                data = f.read(file.size + 1)
+            if len(data) != file.size:
+                raise OSError(f'{file.source} changed size while the image was built')
+            out.write(data)
+            written = offset + file.size
+        out.write(bytes(self.total_size - len(self.head) - written))
+
+
+def _bootfs_layout(files):
+    """The bootfs up to its first data: (bytes, data offsets, total bootfs size).
+
+    bootfs: header (16) | file table (16 each) | paths (no NULs) | padding
+    | each file's data at an 8-aligned offset | padding to a multiple of 8.
+    No files: no bootfs at all (size 0).
+    """
+    if not files:
+        return b'', [], 0
+    paths = [file.path.encode() for file in files]
+    path_offset = BOOTFS_HEADER.size + BOOTFS_FILE.size * len(files)
+    data_offset = align8(path_offset + sum(len(path) for path in paths))
+    table, data_offsets = [], []
+    for path, file in zip(paths, files):
+        table.append(BOOTFS_FILE.pack(path_offset, len(path), data_offset, file.size))
+        data_offsets.append(data_offset)
+        path_offset += len(path)
+        data_offset = align8(data_offset + file.size)
+    size = data_offset
+    head = BOOTFS_HEADER.pack(b'ASTERFS1', len(files), size) + b''.join(table) + b''.join(paths)
+    return head, data_offsets, size
