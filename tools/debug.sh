@@ -7,7 +7,7 @@
 kernel=${1:-build/kernel.elf}
 shift
 qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 128M -bios default -kernel "$kernel" \
-    -display none -serial file:build/debug-serial.log -no-reboot -S -s "$@" </dev/null &
+    -display none -serial file:build/debug-serial.log -no-reboot -S -gdb tcp:127.0.0.1:1234 "$@" </dev/null &
 qemu=$!
 gdb-multiarch -q "$kernel" -x tools/gdbinit
 kill $qemu 2>/dev/null
