@@ -25,7 +25,9 @@ KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/i
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/isolation/*.c kernel/arch/riscv64/*.c \
-    kernel/arch/riscv64/*.S) $(wildcard libs/c/*.c) libs/fdt/fdt.c libs/aster/src/error.c
+    kernel/arch/riscv64/*.S) $(filter-out libs/c/malloc.c,$(wildcard libs/c/*.c)) libs/fdt/fdt.c \
+    libs/aster/src/error.c
+# (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 APP_LIB_SRCS := $(filter-out libs/aster/src/entry_%,$(wildcard libs/aster/src/*.c)) \
     libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c)
@@ -74,7 +76,9 @@ $(BUILD)/kapps/src/%.o: apps/%.c $(BUILD)/.setup-done Makefile
 
 app_objs = $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/$(1)/*.c))
 .SECONDEXPANSION:
-$(BUILD)/kapps/%.o: $$(call app_objs,$$*) $(BUILD)/kapps/libaster.a
+# heap.o is linked whole: it provides the strong __libc_morecore that malloc's
+# weak default must not shadow.
+$(BUILD)/kapps/%.o: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/heap.c.o $(BUILD)/kapps/libaster.a
 	@$(if $(Q),echo "  APP     $*")
 	$(Q)sh tools/check_app_includes.sh
 	$(Q)$(LD) -r -o $@.partial.o $^

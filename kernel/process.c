@@ -26,6 +26,7 @@ struct process *process_create(const char *name, const struct isolation *isolati
     };
     handle_table_init(&process->handles, &process->account, PROCESS_DEFAULT_HANDLE_LIMIT);
     list_init(&process->threads);
+    list_init(&process->heap);
     process->isolation = isolation;
     list_push_back(&processes, &process->link);
     not_started++;
@@ -37,8 +38,25 @@ void process_add_thread(struct process *process, struct thread *thread) {
     process->num_threads++;
 }
 
+// Precedes each heap region given to a process.
+struct heap_chunk {
+    struct list link;
+    uint64_t pad;
+};
+
+void *process_heap_grow(struct process *process, size_t size) {
+    struct heap_chunk *chunk = kmalloc(sizeof(*chunk) + size, &process->account);
+    if (!chunk)
+        return NULL;
+    list_push_back(&process->heap, &chunk->link);
+    return chunk + 1;
+}
+
 static void process_destroy(struct process *process) {
     handle_table_destroy(&process->handles);
+    struct list *link;
+    while ((link = list_pop_front(&process->heap)))
+        kfree(container_of(link, struct heap_chunk, link));
     kfree(process->env);
     process->env = NULL;
     list_remove(&process->link);

@@ -22,6 +22,7 @@ struct process {
     bool started;                  // its first thread has run
     const struct isolation *isolation;
     void *env;                     // the environment handed to main
+    struct list heap;              // memory from heap_grow (struct heap_chunk)
     struct list link;              // in the list of live processes
 };
 
@@ -32,3 +33,5 @@ void process_remove_thread(struct process *process, struct thread *thread);
 void process_thread_started(struct process *process);
 // Called once every process started so far has run (for boot.ready).
 void process_set_all_started_hook(void (*hook)(void));
+// `size` bytes of heap for the process, freed with it; NULL over its quota.
+void *process_heap_grow(struct process *process, size_t size);

@@ -110,6 +110,18 @@ static NOINLINE long syscall_memory_stats(long stats_out) {
     return copy_to(stats_out, &stats, sizeof(stats));
 }
 
+#define HEAP_GROW_MAX (64u << 20)
+
+static NOINLINE long syscall_heap_grow(long size) {
+    if (size <= 0 || size > HEAP_GROW_MAX)
+        return E_INVALID_ARG;
+    struct process *process = caller();
+    if (process->account.used + (uint64_t) size > process->account.limit)
+        return E_QUOTA;
+    void *memory = process_heap_grow(process, (size_t) size);
+    return memory ? (long) memory : E_NO_MEMORY;
+}
+
 long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n) {
     (void) a4;
     switch (n) {
@@ -134,6 +146,7 @@ long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n) {
     case SYS_THREAD_EXIT: syscall_thread_exit();
     case SYS_SYSTEM_EXIT: syscall_system_exit(a0);
     case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
+    case SYS_HEAP_GROW: return syscall_heap_grow(a0);
     default: return E_NOT_SUPPORTED;
     }
 }

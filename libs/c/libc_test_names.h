@@ -10,6 +10,10 @@
 // LIBC_TEST_NAMES_OFF defined to turn them off, so that afterwards plain
 // names mean glibc and test_* names mean ours. Hence no include guard.
 //
+// The allocator is the exception: malloc becomes test_libc_malloc, and so on,
+// because cmocka.h already defines test_malloc, test_calloc, test_realloc and
+// test_free as macros for its own allocator.
+//
 // Keep the two lists below identical to the functions in libs/c/include.
 #ifdef ASTER_LIBC_TEST
 #ifndef LIBC_TEST_NAMES_OFF
@@ -40,6 +44,10 @@
 #define atoi test_atoi
 #define abs test_abs
 #define labs test_labs
+#define malloc test_libc_malloc
+#define free test_libc_free
+#define calloc test_libc_calloc
+#define realloc test_libc_realloc
 #define isdigit test_isdigit
 #define isxdigit test_isxdigit
 #define isalpha test_isalpha
@@ -78,6 +86,10 @@
 #undef atoi
 #undef abs
 #undef labs
+#undef malloc
+#undef free
+#undef calloc
+#undef realloc
 #undef isdigit
 #undef isxdigit
 #undef isalpha

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #define CHECK(cond) ((cond) ? (void) 0 : __builtin_trap())
-#define PREFIX_LEN  7 // msginfo and three handle bytes
+#define PREFIX_LEN 7 // msginfo and three handle bytes
 
 // msg_decode and msg_encode never touch the kernel.
 error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data, const handle_t *handles) {
@@ -59,30 +59,38 @@ static bool same_span(const void *a, size_t a_len, const void *b, size_t b_len) 
 
 // Whether two messages carry the same fields (spans compared by content).
 static bool same_fields(const struct msg *a, const struct msg *b) {
-    if (a->type != b->type || a->call_id != b->call_id || a->num_handles != b->num_handles
-        || memcmp(a->handles, b->handles, a->num_handles * sizeof(handle_t)) != 0)
+    if (a->type != b->type || a->call_id != b->call_id || a->num_handles != b->num_handles ||
+        memcmp(a->handles, b->handles, a->num_handles * sizeof(handle_t)) != 0)
         return false;
     switch (a->type) {
-    case MSG_CONNECT: return a->connect.channel == b->connect.channel;
-    case MSG_OPEN: return same_span(a->open.uri, a->open.uri_len, b->open.uri, b->open.uri_len);
-    case MSG_OPEN_REPLY: return a->open_reply.channel == b->open_reply.channel;
-    case MSG_ABORT: return a->abort.error == b->abort.error;
-    case MSG_DATA: return same_span(a->data.data, a->data.len, b->data.data, b->data.len);
-    case MSG_ERROR: return a->error.error == b->error.error;
-    case MSG_READ: return a->read.offset == b->read.offset && a->read.len == b->read.len;
+    case MSG_CONNECT:
+        return a->connect.channel == b->connect.channel;
+    case MSG_OPEN:
+        return same_span(a->open.uri, a->open.uri_len, b->open.uri, b->open.uri_len);
+    case MSG_OPEN_REPLY:
+        return a->open_reply.channel == b->open_reply.channel;
+    case MSG_ABORT:
+        return a->abort.error == b->abort.error;
+    case MSG_DATA:
+        return same_span(a->data.data, a->data.len, b->data.data, b->data.len);
+    case MSG_ERROR:
+        return a->error.error == b->error.error;
+    case MSG_READ:
+        return a->read.offset == b->read.offset && a->read.len == b->read.len;
     case MSG_READ_REPLY:
         return same_span(a->read_reply.data, a->read_reply.len, b->read_reply.data, b->read_reply.len);
     case MSG_WRITE:
-        return a->write.offset == b->write.offset
-               && same_span(a->write.data, a->write.len, b->write.data, b->write.len);
-    case MSG_WRITE_REPLY: return a->write_reply.written == b->write_reply.written;
+        return a->write.offset == b->write.offset &&
+               same_span(a->write.data, a->write.len, b->write.data, b->write.len);
+    case MSG_WRITE_REPLY:
+        return a->write_reply.written == b->write_reply.written;
     case MSG_INVOKE:
-        return a->invoke.method == b->invoke.method
-               && same_span(a->invoke.args, a->invoke.args_len, b->invoke.args, b->invoke.args_len);
+        return a->invoke.method == b->invoke.method &&
+               same_span(a->invoke.args, a->invoke.args_len, b->invoke.args, b->invoke.args_len);
     case MSG_INVOKE_REPLY:
-        return a->invoke_reply.result == b->invoke_reply.result
-               && same_span(a->invoke_reply.data, a->invoke_reply.len, b->invoke_reply.data,
-                            b->invoke_reply.len);
+        return a->invoke_reply.result == b->invoke_reply.result &&
+               same_span(a->invoke_reply.data, a->invoke_reply.len, b->invoke_reply.data,
+                         b->invoke_reply.len);
     }
     return false;
 }
@@ -143,22 +151,38 @@ static void check_encode(msginfo_t info, const handle_t *handles, struct reader 
     memcpy(msg.handles, handles, sizeof(msg.handles));
     msg.call_id = (uint32_t) take(&r, 4);
     switch (msg.type) {
-    case MSG_CONNECT: msg.connect.channel = handles[0]; break;
-    case MSG_OPEN: msg.open.uri = take_payload(&r, &msg.open.uri_len); break;
-    case MSG_OPEN_REPLY: msg.open_reply.channel = handles[0]; break;
-    case MSG_ABORT: msg.abort.error = (int32_t) take(&r, 4); break;
-    case MSG_DATA: msg.data.data = take_payload(&r, &msg.data.len); break;
-    case MSG_ERROR: msg.error.error = (int32_t) take(&r, 4); break;
+    case MSG_CONNECT:
+        msg.connect.channel = handles[0];
+        break;
+    case MSG_OPEN:
+        msg.open.uri = take_payload(&r, &msg.open.uri_len);
+        break;
+    case MSG_OPEN_REPLY:
+        msg.open_reply.channel = handles[0];
+        break;
+    case MSG_ABORT:
+        msg.abort.error = (int32_t) take(&r, 4);
+        break;
+    case MSG_DATA:
+        msg.data.data = take_payload(&r, &msg.data.len);
+        break;
+    case MSG_ERROR:
+        msg.error.error = (int32_t) take(&r, 4);
+        break;
     case MSG_READ:
         msg.read.offset = take(&r, 8);
         msg.read.len = (uint32_t) take(&r, 4);
         break;
-    case MSG_READ_REPLY: msg.read_reply.data = take_payload(&r, &msg.read_reply.len); break;
+    case MSG_READ_REPLY:
+        msg.read_reply.data = take_payload(&r, &msg.read_reply.len);
+        break;
     case MSG_WRITE:
         msg.write.offset = take(&r, 8);
         msg.write.data = take_payload(&r, &msg.write.len);
         break;
-    case MSG_WRITE_REPLY: msg.write_reply.written = (uint32_t) take(&r, 4); break;
+    case MSG_WRITE_REPLY:
+        msg.write_reply.written = (uint32_t) take(&r, 4);
+        break;
     case MSG_INVOKE:
         msg.invoke.method = (uint32_t) take(&r, 4);
         msg.invoke.args = take_payload(&r, &msg.invoke.args_len);
@@ -190,8 +214,8 @@ static void check_encode(msginfo_t info, const handle_t *handles, struct reader 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size) {
     if (size < PREFIX_LEN)
         return -1;
-    msginfo_t info = (msginfo_t) input[0] | (msginfo_t) input[1] << 8 | (msginfo_t) input[2] << 16
-                     | (msginfo_t) input[3] << 24;
+    msginfo_t info = (msginfo_t) input[0] | (msginfo_t) input[1] << 8 | (msginfo_t) input[2] << 16 |
+                     (msginfo_t) input[3] << 24;
     handle_t handles[MESSAGE_HANDLES_MAX];
     for (int i = 0; i < MESSAGE_HANDLES_MAX; i++)
         handles[i] = (int8_t) input[4 + i];

@@ -38,3 +38,7 @@ def test_failing_test_app_fails_the_run(boot):
     result = boot(apps_system('test_fail'), timeout=30)
     assert result.status == 1
     assert 'TEST FAILED (1 failures)' in result.output
+
+
+def test_heap_and_memory_quota(boot):
+    run_test_app(boot, apps_system('test_heap'))

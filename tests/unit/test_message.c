@@ -23,8 +23,8 @@
 
 // ---- a fake kernel: one loopback channel and a handle table -----------------
 
-#define FAKE_CHANNEL   1 // sends queue on it, receives dequeue from it
-#define FAKE_HANDLES   64
+#define FAKE_CHANNEL 1 // sends queue on it, receives dequeue from it
+#define FAKE_HANDLES 64
 #define FAKE_QUEUE_MAX 16
 
 enum fake_handle_state { HANDLE_FREE, HANDLE_OPEN, HANDLE_IN_FLIGHT };
@@ -93,8 +93,8 @@ error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data, const ha
     if (fake.count == FAKE_QUEUE_MAX)
         return E_FULL;
     for (int i = 0; i < MSGINFO_HANDLES(info); i++)
-        if (handles[i] <= 0 || handles[i] >= FAKE_HANDLES || handles[i] == ch
-            || fake.handles[handles[i]] != HANDLE_OPEN)
+        if (handles[i] <= 0 || handles[i] >= FAKE_HANDLES || handles[i] == ch ||
+            fake.handles[handles[i]] != HANDLE_OPEN)
             return E_INVALID_HANDLE;
     fake_inject(info, data, handles);
     fake.sends++;
@@ -231,8 +231,8 @@ static void test_open_round_trip(void **state) {
     (void) state;
     struct msg_buffer buf;
     struct msg m;
-    static const uint8_t bytes[] = {0x44, 0x33, 0x22, 0x11, 'f', 'i', 'l', 'e', ':', '/', 'h',
-                                    'e',  'l',  'l',  'o',  '.', 't', 'x', 't'};
+    static const uint8_t bytes[] = {0x44, 0x33, 0x22, 0x11, 'f', 'i', 'l', 'e', ':', '/',
+                                    'h',  'e',  'l',  'l',  'o', '.', 't', 'x', 't'};
     check_wire(msg_encode_open(&buf, 0x11223344, "file:/hello.txt", 15), &buf, MSGINFO(MSG_OPEN, 0, 19),
                bytes, NULL, &m);
     assert_int_equal(m.call_id, 0x11223344);
@@ -245,8 +245,7 @@ static void test_open_reply_round_trip(void **state) {
     struct msg m;
     static const uint8_t bytes[] = {0xef, 0xbe, 0xad, 0xde};
     handle_t h[] = {9};
-    check_wire(msg_encode_open_reply(&buf, 0xdeadbeef, 9), &buf, MSGINFO(MSG_OPEN_REPLY, 1, 4), bytes, h,
-               &m);
+    check_wire(msg_encode_open_reply(&buf, 0xdeadbeef, 9), &buf, MSGINFO(MSG_OPEN_REPLY, 1, 4), bytes, h, &m);
     assert_int_equal(m.call_id, 0xdeadbeef);
     assert_int_equal(m.open_reply.channel, 9);
 }
@@ -295,8 +294,8 @@ static void test_read_round_trip(void **state) {
     (void) state;
     struct msg_buffer buf;
     struct msg m;
-    static const uint8_t bytes[] = {7, 0, 0, 0, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1,
-                                    0xfc, 0x0f, 0, 0, 0, 0, 0, 0};
+    static const uint8_t bytes[] = {7, 0, 0, 0, 0,    0,    0, 0, 8, 7, 6, 5,
+                                    4, 3, 2, 1, 0xfc, 0x0f, 0, 0, 0, 0, 0, 0};
     check_wire(msg_encode_read(&buf, 7, 0x0102030405060708ull, MSG_READ_MAX), &buf, MSGINFO(MSG_READ, 0, 24),
                bytes, NULL, &m);
     assert_int_equal(m.call_id, 7);
@@ -313,7 +312,8 @@ static void test_read_reply_round_trip(void **state) {
     struct msg_buffer buf;
     struct msg m;
     static const uint8_t bytes[] = {8, 0, 0, 0, 'a', 'b', 'c'};
-    check_wire(msg_encode_read_reply(&buf, 8, "abc", 3), &buf, MSGINFO(MSG_READ_REPLY, 0, 7), bytes, NULL, &m);
+    check_wire(msg_encode_read_reply(&buf, 8, "abc", 3), &buf, MSGINFO(MSG_READ_REPLY, 0, 7), bytes, NULL,
+               &m);
     assert_int_equal(m.call_id, 8);
     check_span(m.read_reply.data, m.read_reply.len, "abc", 3);
     static const uint8_t empty[] = {0xff, 0xff, 0xff, 0xff}; // end of file
@@ -333,7 +333,8 @@ static void test_write_round_trip(void **state) {
     check_span(m.write.data, m.write.len, "xyz", 3);
     static uint8_t big[MSG_WRITE_MAX];
     memset(big, 'w', sizeof(big));
-    assert_int_equal(msg_encode_write(&buf, 1, 0, big, MSG_WRITE_MAX), MSGINFO(MSG_WRITE, 0, MESSAGE_DATA_MAX));
+    assert_int_equal(msg_encode_write(&buf, 1, 0, big, MSG_WRITE_MAX),
+                     MSGINFO(MSG_WRITE, 0, MESSAGE_DATA_MAX));
     assert_int_equal(decode_exact(MSGINFO(MSG_WRITE, 0, MESSAGE_DATA_MAX), buf.data, NULL, &m), OK);
     check_span(m.write.data, m.write.len, big, MSG_WRITE_MAX);
 }
@@ -357,15 +358,15 @@ static void test_invoke_round_trip(void **state) {
     struct msg m;
     static const uint8_t bytes[] = {11, 0, 0, 0, 0x42, 0, 0, 0, 1, 2};
     handle_t h[] = {3, 4};
-    check_wire(msg_encode_invoke(&buf, 11, 0x42, "\x01\x02", 2, h, 2), &buf, MSGINFO(MSG_INVOKE, 2, 10), bytes,
-               h, &m);
+    check_wire(msg_encode_invoke(&buf, 11, 0x42, "\x01\x02", 2, h, 2), &buf, MSGINFO(MSG_INVOKE, 2, 10),
+               bytes, h, &m);
     assert_int_equal(m.call_id, 11);
     assert_int_equal(m.invoke.method, 0x42);
     check_span(m.invoke.args, m.invoke.args_len, "\x01\x02", 2);
     // No args, no handles; and the most of both.
     static const uint8_t bare[] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
-    check_wire(msg_encode_invoke(&buf, 1, UINT32_MAX, NULL, 0, NULL, 0), &buf, MSGINFO(MSG_INVOKE, 0, 8), bare,
-               NULL, &m);
+    check_wire(msg_encode_invoke(&buf, 1, UINT32_MAX, NULL, 0, NULL, 0), &buf, MSGINFO(MSG_INVOKE, 0, 8),
+               bare, NULL, &m);
     static uint8_t args[MSG_INVOKE_MAX];
     memset(args, 0xaa, sizeof(args));
     handle_t three[] = {1, 2, 3};
@@ -402,10 +403,10 @@ static const struct rule {
     size_t len_min, len_max;
     int handles_min, handles_max;
 } rules[] = {
-    {MSG_CONNECT, 0, 0, 1, 1},         {MSG_OPEN, 5, 4096, 0, 0},       {MSG_OPEN_REPLY, 4, 4, 1, 1},
-    {MSG_ABORT, 8, 8, 0, 0},           {MSG_DATA, 0, 4096, 0, 0},       {MSG_ERROR, 4, 4, 0, 0},
-    {MSG_READ, 24, 24, 0, 0},          {MSG_READ_REPLY, 4, 4096, 0, 0}, {MSG_WRITE, 16, 4096, 0, 0},
-    {MSG_WRITE_REPLY, 8, 8, 0, 0},     {MSG_INVOKE, 8, 4096, 0, 3},     {MSG_INVOKE_REPLY, 8, 4096, 0, 3},
+    {MSG_CONNECT, 0, 0, 1, 1},     {MSG_OPEN, 5, 4096, 0, 0},       {MSG_OPEN_REPLY, 4, 4, 1, 1},
+    {MSG_ABORT, 8, 8, 0, 0},       {MSG_DATA, 0, 4096, 0, 0},       {MSG_ERROR, 4, 4, 0, 0},
+    {MSG_READ, 24, 24, 0, 0},      {MSG_READ_REPLY, 4, 4096, 0, 0}, {MSG_WRITE, 16, 4096, 0, 0},
+    {MSG_WRITE_REPLY, 8, 8, 0, 0}, {MSG_INVOKE, 8, 4096, 0, 3},     {MSG_INVOKE_REPLY, 8, 4096, 0, 3},
 };
 
 #define SWEEP_LEN 8192 // every length msginfo can express (13 bits)
@@ -417,18 +418,42 @@ static void valid_sample(const struct rule *rule, uint8_t *data, handle_t *handl
     handle_t h[] = {5, 6, 7};
     long info = E_INVALID_ARG;
     switch (rule->type) {
-    case MSG_CONNECT: info = msg_encode_connect(&buf, 5); break;
-    case MSG_OPEN: info = msg_encode_open(&buf, 1, "x", 1); break;
-    case MSG_OPEN_REPLY: info = msg_encode_open_reply(&buf, 1, 5); break;
-    case MSG_ABORT: info = msg_encode_abort(&buf, 1, E_BUSY); break;
-    case MSG_DATA: info = msg_encode_data(&buf, NULL, 0); break;
-    case MSG_ERROR: info = msg_encode_error(&buf, E_BUSY); break;
-    case MSG_READ: info = msg_encode_read(&buf, 1, 2, 3); break;
-    case MSG_READ_REPLY: info = msg_encode_read_reply(&buf, 1, NULL, 0); break;
-    case MSG_WRITE: info = msg_encode_write(&buf, 1, 2, NULL, 0); break;
-    case MSG_WRITE_REPLY: info = msg_encode_write_reply(&buf, 1, 2); break;
-    case MSG_INVOKE: info = msg_encode_invoke(&buf, 1, 2, NULL, 0, h, 3); break;
-    case MSG_INVOKE_REPLY: info = msg_encode_invoke_reply(&buf, 1, 2, NULL, 0, h, 3); break;
+    case MSG_CONNECT:
+        info = msg_encode_connect(&buf, 5);
+        break;
+    case MSG_OPEN:
+        info = msg_encode_open(&buf, 1, "x", 1);
+        break;
+    case MSG_OPEN_REPLY:
+        info = msg_encode_open_reply(&buf, 1, 5);
+        break;
+    case MSG_ABORT:
+        info = msg_encode_abort(&buf, 1, E_BUSY);
+        break;
+    case MSG_DATA:
+        info = msg_encode_data(&buf, NULL, 0);
+        break;
+    case MSG_ERROR:
+        info = msg_encode_error(&buf, E_BUSY);
+        break;
+    case MSG_READ:
+        info = msg_encode_read(&buf, 1, 2, 3);
+        break;
+    case MSG_READ_REPLY:
+        info = msg_encode_read_reply(&buf, 1, NULL, 0);
+        break;
+    case MSG_WRITE:
+        info = msg_encode_write(&buf, 1, 2, NULL, 0);
+        break;
+    case MSG_WRITE_REPLY:
+        info = msg_encode_write_reply(&buf, 1, 2);
+        break;
+    case MSG_INVOKE:
+        info = msg_encode_invoke(&buf, 1, 2, NULL, 0, h, 3);
+        break;
+    case MSG_INVOKE_REPLY:
+        info = msg_encode_invoke_reply(&buf, 1, 2, NULL, 0, h, 3);
+        break;
     }
     assert_true(info > 0);
     memset(data, 'x', SWEEP_LEN);
@@ -495,7 +520,8 @@ static void test_unknown_types(void **state) {
     for (size_t t = 0; t < ARRAY_SIZE(types); t++)
         for (int count = 0; count <= MESSAGE_HANDLES_MAX; count++)
             for (size_t len = 0; len <= sizeof(data); len += 4)
-                assert_int_equal(decode_exact(MSGINFO(types[t], count, len), data, handles, &m), E_BAD_MESSAGE);
+                assert_int_equal(decode_exact(MSGINFO(types[t], count, len), data, handles, &m),
+                                 E_BAD_MESSAGE);
     for (int type = 13; type <= 0xffff; type++)
         assert_int_equal(msg_decode(MSGINFO(type, 0, 0), NULL, NULL, &m), E_BAD_MESSAGE);
     struct msg_buffer buf;
@@ -516,8 +542,8 @@ static void test_errors_must_be_negative(void **state) {
     static const struct {
         int32_t value;
         bool valid;
-    } cases[] = {{-1, true}, {INT32_MIN, true}, {E_BAD_MESSAGE, true}, {0, false}, {1, false},
-                 {12, false}, {INT32_MAX, false}};
+    } cases[] = {{-1, true}, {INT32_MIN, true}, {E_BAD_MESSAGE, true}, {0, false},
+                 {1, false}, {12, false},       {INT32_MAX, false}};
     struct msg m;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         error_t expected = cases[i].valid ? OK : E_BAD_MESSAGE;
@@ -553,8 +579,8 @@ static void test_read_rules(void **state) {
     static const struct {
         uint32_t len;
         bool valid;
-    } lens[] = {{0, false},       {1, true},           {4091, true}, {4092, true},
-                {4093, false},    {4096, false},       {0x80000000u, false}, {UINT32_MAX, false}};
+    } lens[] = {{0, false},    {1, true},     {4091, true},         {4092, true},
+                {4093, false}, {4096, false}, {0x80000000u, false}, {UINT32_MAX, false}};
     for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
         uint8_t data[24];
         memcpy(data, buf.data, sizeof(data));
@@ -684,9 +710,9 @@ static void test_payload_in_place(void **state) {
 static void test_type_names(void **state) {
     (void) state;
     static const char *const names[] = {
-        "MSG_UNKNOWN", "MSG_CONNECT", "MSG_OPEN",        "MSG_OPEN_REPLY", "MSG_ABORT",
-        "MSG_DATA",    "MSG_ERROR",   "MSG_READ",        "MSG_READ_REPLY", "MSG_WRITE",
-        "MSG_WRITE_REPLY", "MSG_INVOKE", "MSG_INVOKE_REPLY", "MSG_UNKNOWN",
+        "MSG_UNKNOWN",     "MSG_CONNECT", "MSG_OPEN",         "MSG_OPEN_REPLY", "MSG_ABORT",
+        "MSG_DATA",        "MSG_ERROR",   "MSG_READ",         "MSG_READ_REPLY", "MSG_WRITE",
+        "MSG_WRITE_REPLY", "MSG_INVOKE",  "MSG_INVOKE_REPLY", "MSG_UNKNOWN",
     };
     for (int type = 0; type < (int) ARRAY_SIZE(names); type++)
         assert_string_equal(msg_type_name(type), names[type]);
@@ -766,9 +792,9 @@ static void test_recv_closes_handles_of_bad_messages(void **state) {
     (void) state;
     handle_t a = fake_handle_new(), b = fake_handle_new(), c = fake_handle_new();
     handle_t both[] = {a, b};
-    fake_inject(MSGINFO(MSG_CONNECT, 2, 0), "", both);     // one handle too many
-    fake_inject(MSGINFO(MSG_DATA, 1, 3), "abc", &c);       // DATA carries none
-    fake_inject(MSGINFO(0x1234, 0, 4), "????", NULL);      // unknown type
+    fake_inject(MSGINFO(MSG_CONNECT, 2, 0), "", both); // one handle too many
+    fake_inject(MSGINFO(MSG_DATA, 1, 3), "abc", &c);   // DATA carries none
+    fake_inject(MSGINFO(0x1234, 0, 4), "????", NULL);  // unknown type
     assert_int_equal(msg_send_data(FAKE_CHANNEL, "ok", 2), OK);
     struct msg_buffer buf;
     struct msg m;
@@ -812,7 +838,8 @@ static void test_send_errors(void **state) {
     assert_int_equal(msg_send_write(FAKE_CHANNEL, 1, 0, big, MSG_WRITE_MAX + 1), E_TOO_LARGE);
     assert_int_equal(msg_send_write_reply(FAKE_CHANNEL, 1, MSG_WRITE_MAX + 1), E_INVALID_ARG);
     assert_int_equal(msg_send_invoke(FAKE_CHANNEL, 1, 1, NULL, 0, &client, 4), E_INVALID_ARG);
-    assert_int_equal(msg_send_invoke_reply(FAKE_CHANNEL, 1, 1, big, MSG_INVOKE_MAX + 1, NULL, 0), E_TOO_LARGE);
+    assert_int_equal(msg_send_invoke_reply(FAKE_CHANNEL, 1, 1, big, MSG_INVOKE_MAX + 1, NULL, 0),
+                     E_TOO_LARGE);
     assert_int_equal(fake.sends, 0);
 
     // The limits themselves go through.

@@ -8,7 +8,8 @@ KERNEL_HOST_SRCS := kernel/page.c kernel/kmalloc.c kernel/handle.c kernel/channe
 KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests/unit
 KERNEL_UNIT_TESTS := page kmalloc handle channel
 
-UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_message \
+UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_malloc \
+    $(BUILD)/host/test_message \
     $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
 
 $(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
@@ -30,6 +31,11 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $(KERNEL_HOST_SRCS) $(BUILD)/.setup-do
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(KERNEL_HOST_FLAGS) $< $(KERNEL_HOST_SRCS) -lcmocka -o $@
+
+$(BUILD)/host/test_malloc: tests/unit/test_malloc.c libs/c/malloc.c libs/c/string.c $(wildcard libs/c/*.h libs/c/include/*.h) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DASTER_LIBC_TEST -Ilibs/c tests/unit/test_malloc.c libs/c/malloc.c libs/c/string.c -lcmocka -o $@
 
 # The message decoder, with the SDK headers (its send/receive helpers are
 # tested against a fake channel inside the test).

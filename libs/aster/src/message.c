@@ -104,8 +104,8 @@ static bool decode_fields(struct msg *msg, const uint8_t *bytes, const uint8_t *
         msg->call_id = get_u32(bytes);
         msg->read.offset = get_u64(bytes + 8);
         msg->read.len = get_u32(bytes + 16);
-        return get_u32(bytes + 4) == 0 && get_u32(bytes + 20) == 0 && msg->read.len >= 1
-               && msg->read.len <= MSG_READ_MAX;
+        return get_u32(bytes + 4) == 0 && get_u32(bytes + 20) == 0 && msg->read.len >= 1 &&
+               msg->read.len <= MSG_READ_MAX;
     case MSG_READ_REPLY:
         msg->call_id = get_u32(bytes);
         msg->read_reply.data = payload;
@@ -144,8 +144,8 @@ error_t msg_decode(msginfo_t info, const void *data, const handle_t *handles, st
     if (!layout || (info & MSGINFO_UNUSED_BIT) || len > MESSAGE_DATA_MAX || len < layout->header_len)
         return E_BAD_MESSAGE;
     size_t payload_len = len - layout->header_len;
-    if (payload_len < layout->payload_min || payload_len > layout->payload_max
-        || num_handles < layout->handles_min || num_handles > layout->handles_max)
+    if (payload_len < layout->payload_min || payload_len > layout->payload_max ||
+        num_handles < layout->handles_min || num_handles > layout->handles_max)
         return E_BAD_MESSAGE;
     struct msg msg = {.type = MSGINFO_TYPE(info), .num_handles = num_handles};
     for (int i = 0; i < num_handles; i++) {
@@ -409,6 +409,6 @@ error_t msg_send_invoke(handle_t ch, uint32_t call_id, uint32_t method, const vo
 error_t msg_send_invoke_reply(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len,
                               const handle_t *handles, int num_handles) {
     struct msg_buffer buf;
-    return send_encoded(
-        ch, msg_encode_invoke_reply(&buf, call_id, result, data, len, handles, num_handles), &buf);
+    return send_encoded(ch, msg_encode_invoke_reply(&buf, call_id, result, data, len, handles, num_handles),
+                        &buf);
 }

@@ -33,6 +33,7 @@ error_t sys_timer_set(handle_t t, int64_t ns) { return SYSCALL2(SYS_TIMER_SET, t
 int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }
 long sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
 error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMORY_STATS, stats); }
+long sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
 
 void sys_thread_exit(void) {
     SYSCALL0(SYS_THREAD_EXIT);

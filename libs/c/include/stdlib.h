@@ -1,6 +1,6 @@
-// Integer conversion and absolute value. There is no errno: on overflow the
-// strto* functions clamp to the type's limits as C specifies, and an invalid
-// base returns 0 with *endptr = nptr. No memory allocation here (yet).
+// Integer conversion, absolute value and memory allocation. There is no
+// errno: on overflow the strto* functions clamp to the type's limits as C
+// specifies, and an invalid base returns 0 with *endptr = nptr.
 #pragma once
 #include <stddef.h>
 
@@ -18,3 +18,14 @@ int atoi(const char *s);
 // Undefined for INT_MIN and LONG_MIN, as in C.
 int abs(int x);
 long labs(long x);
+
+// The heap (libs/c/malloc.c), grown through __libc_morecore (aster_libc.h).
+// Every block is aligned to 16 bytes. A size too large to represent, or a
+// count * size that overflows, fails with NULL. malloc(0) and realloc(p, 0)
+// return a unique minimal block (NULL only when out of memory), and a
+// failed realloc leaves the old block as it was. Safe to call from several
+// threads (one spin lock).
+void *malloc(size_t size);
+void free(void *ptr);
+void *calloc(size_t count, size_t size);
+void *realloc(void *ptr, size_t size);

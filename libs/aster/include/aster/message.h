@@ -7,22 +7,22 @@
 // at the byte offsets below, with no alignment requirement; "bytes[n]" runs to
 // the end of the data, so n follows from the length in msginfo.
 //
-//  type            data layout (offset: field)                        data len   handles
-//  --------------- -------------------------------------------------- ---------- -------
-//  CONNECT      1  (none)                                             0          1 channel
-//  OPEN         2  0: u32 call_id  4: uri[n], n 1..4092, no NUL       5..4096    0
-//  OPEN_REPLY   3  0: u32 call_id                                     4          1 channel
-//  ABORT        4  0: u32 call_id  4: i32 error (< 0)                 8          0
-//  DATA         5  0: bytes[n], n 0..4096                             0..4096    0
-//  ERROR        6  0: i32 error (< 0)                                 4          0
-//  READ         7  0: u32 call_id  4: u32 reserved (0)  8: u64 offset
-//                  16: u32 len (1..4092)  20: u32 reserved (0)        24         0
-//  READ_REPLY   8  0: u32 call_id  4: bytes[n], n 0..4092             4..4096    0
-//  WRITE        9  0: u32 call_id  4: u32 reserved (0)  8: u64 offset
-//                  16: bytes[n], n 0..4080                            16..4096   0
-//  WRITE_REPLY 10  0: u32 call_id  4: u32 written (0..4080)           8          0
-//  INVOKE      11  0: u32 call_id  4: u32 method  8: args[n], n 0..4088  8..4096  0..3
-//  INVOKE_REPLY 12 0: u32 call_id  4: i32 result  8: bytes[n], n 0..4088 8..4096  0..3
+//  type              data layout (offset: field)                              data len  handles
+//  ----------------  -------------------------------------------------------  --------  ---------
+//  CONNECT        1  (none)                                                   0         1 channel
+//  OPEN           2  0: u32 call_id  4: uri[n], n 1..4092, no NUL             5..4096   0
+//  OPEN_REPLY     3  0: u32 call_id                                           4         1 channel
+//  ABORT          4  0: u32 call_id  4: i32 error (< 0)                       8         0
+//  DATA           5  0: bytes[n], n 0..4096                                   0..4096   0
+//  ERROR          6  0: i32 error (< 0)                                       4         0
+//  READ           7  0: u32 call_id  4: u32 reserved (0)  8: u64 offset       24        0
+//                    16: u32 len (1..4092)  20: u32 reserved (0)
+//  READ_REPLY     8  0: u32 call_id  4: bytes[n], n 0..4092                   4..4096   0
+//  WRITE          9  0: u32 call_id  4: u32 reserved (0)  8: u64 offset       16..4096  0
+//                    16: bytes[n], n 0..4080
+//  WRITE_REPLY   10  0: u32 call_id  4: u32 written (0..4080)                 8         0
+//  INVOKE        11  0: u32 call_id  4: u32 method  8: args[n], n 0..4088     8..4096   0..3
+//  INVOKE_REPLY  12  0: u32 call_id  4: i32 result  8: bytes[n], n 0..4088    8..4096   0..3
 //
 // In msginfo, bit 13 (unused by the length) is zero. Every handle a message
 // carries is a valid handle (> 0). The URI is not NUL-terminated, e.g.
@@ -54,11 +54,11 @@ enum msg_type {
 };
 
 // Payload limits that follow from the layouts.
-#define MSG_URI_MAX        (MESSAGE_DATA_MAX - 4)  // OPEN uri bytes
-#define MSG_DATA_MAX       MESSAGE_DATA_MAX        // DATA bytes
-#define MSG_READ_MAX       (MESSAGE_DATA_MAX - 4)  // READ len, READ_REPLY bytes
-#define MSG_WRITE_MAX      (MESSAGE_DATA_MAX - 16) // WRITE bytes, WRITE_REPLY written
-#define MSG_INVOKE_MAX     (MESSAGE_DATA_MAX - 8)  // INVOKE args, INVOKE_REPLY bytes
+#define MSG_URI_MAX (MESSAGE_DATA_MAX - 4)    // OPEN uri bytes
+#define MSG_DATA_MAX MESSAGE_DATA_MAX         // DATA bytes
+#define MSG_READ_MAX (MESSAGE_DATA_MAX - 4)   // READ len, READ_REPLY bytes
+#define MSG_WRITE_MAX (MESSAGE_DATA_MAX - 16) // WRITE bytes, WRITE_REPLY written
+#define MSG_INVOKE_MAX (MESSAGE_DATA_MAX - 8) // INVOKE args, INVOKE_REPLY bytes
 
 // Room for one received or encoded message.
 struct msg_buffer {

@@ -26,6 +26,7 @@ enum syscall_number {
     SYS_THREAD_EXIT,
     SYS_SYSTEM_EXIT,
     SYS_MEMORY_STATS,
+    SYS_HEAP_GROW,
     SYS_COUNT
 };
 
@@ -85,3 +86,10 @@ struct memory_stats {
     uint64_t app_handles;  // handles the calling app holds
 };
 error_t sys_memory_stats(struct memory_stats *stats);
+
+// Gives the app `size` more bytes of heap memory (16-byte aligned, charged
+// to its memory quota, freed when the app ends); returns its address, or
+// E_QUOTA / E_NO_MEMORY / E_INVALID_ARG. malloc uses it. (In kernel mode the
+// address is in the upper half, so it is negative as a long: errors are the
+// values from -4095 to -1.)
+long sys_heap_grow(size_t size);
