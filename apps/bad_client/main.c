@@ -32,13 +32,7 @@ static void send_malformed(handle_t server, int type) {
 
 static long wait_reply(handle_t ch, struct msg *reply) {
     static struct msg_buffer buf;
-    handle_t poll = sys_poll_create();
-    sys_poll_add(poll, ch, EVENT_READABLE | EVENT_PEER_CLOSED);
-    long type;
-    while ((type = msg_recv(ch, &buf, reply)) == E_EMPTY)
-        sys_poll_wait(poll, -1);
-    sys_handle_close(poll);
-    return type;
+    return msg_wait(ch, &buf, reply);
 }
 
 void main(struct env *env) {

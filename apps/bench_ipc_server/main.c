@@ -1,17 +1,14 @@
 // Benchmark peer: answers every message from its client with the same bytes.
 #include <aster/aster.h>
-#include <aster/message.h>
 
 void main(struct env *env) {
     handle_t listen = (handle_t) env_item_at(env, 0)->value;
-    handle_t poll = sys_poll_create();
-    sys_poll_add(poll, listen, EVENT_READABLE);
-    sys_poll_wait(poll, -1);
     static struct msg_buffer buf;
     struct msg connect;
-    if (msg_recv(listen, &buf, &connect) != MSG_CONNECT)
+    if (msg_wait(listen, &buf, &connect) != MSG_CONNECT)
         return;
     handle_t client = connect.connect.channel;
+    handle_t poll = sys_poll_create();
     sys_poll_add(poll, client, EVENT_READABLE);
     char data[64];
     for (;;) {

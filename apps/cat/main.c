@@ -16,14 +16,9 @@ static handle_t open_file(handle_t fs, const char *path) {
     error_t err = msg_send_open(fs, 1, uri);
     if (err)
         return err;
-    handle_t poll = sys_poll_create();
-    sys_poll_add(poll, fs, EVENT_READABLE | EVENT_PEER_CLOSED);
     static struct msg_buffer buf;
     struct msg reply;
-    long type;
-    while ((type = msg_recv(fs, &buf, &reply)) == E_EMPTY)
-        sys_poll_wait(poll, -1);
-    sys_handle_close(poll);
+    long type = msg_wait(fs, &buf, &reply);
     if (type == MSG_OPEN_REPLY)
         return reply.open_reply.channel;
     msg_close_handles(&reply);

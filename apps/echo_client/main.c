@@ -1,13 +1,11 @@
 // The echo client: sends greetings to the echo server and prints the replies.
 #include <aster/aster.h>
-#include <aster/message.h>
 #include <stdio.h>
 
 void main(struct env *env) {
     handle_t echo = env_channel(env, "echo");
     int64_t greetings = env_int(env, "greetings");
-    handle_t poll = sys_poll_create();
-    if (IS_ERROR(echo) || IS_ERROR(sys_poll_add(poll, echo, EVENT_READABLE | EVENT_PEER_CLOSED)))
+    if (IS_ERROR(echo))
         return;
     static struct msg_buffer buf;
     for (int i = 1; i <= greetings; i++) {
@@ -19,9 +17,7 @@ void main(struct env *env) {
             return;
         }
         struct msg reply;
-        long type;
-        while ((type = msg_recv(echo, &buf, &reply)) == E_EMPTY)
-            sys_poll_wait(poll, -1);
+        long type = msg_wait(echo, &buf, &reply);
         if (type != MSG_DATA) {
             ERROR("no reply: %s", IS_ERROR(type) ? error_name(type) : msg_type_name(type));
             return;

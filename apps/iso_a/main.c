@@ -1,17 +1,14 @@
 // Handle isolation between in-kernel apps, part A: creates handles and tells
 // iso_b their numbers.
 #include <aster/aster.h>
-#include <aster/message.h>
 
 void main(struct env *env) {
     const struct env_item *listen = env_item_at(env, 0);
-    handle_t poll = sys_poll_create();
-    sys_poll_add(poll, (handle_t) listen->value, EVENT_READABLE);
-    sys_poll_wait(poll, -1);
     static struct msg_buffer buf;
     struct msg connect;
-    if (msg_recv((handle_t) listen->value, &buf, &connect) != MSG_CONNECT)
+    if (msg_wait((handle_t) listen->value, &buf, &connect) != MSG_CONNECT)
         return;
+    handle_t poll = sys_poll_create();
     for (int i = 0; i < 4; i++) // so that our handle numbers are not also iso_b's
         sys_timer_create();
     handle_t a, b;

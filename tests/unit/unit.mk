@@ -47,8 +47,8 @@ $(BUILD)/host/test_message: tests/unit/test_message.c $(MESSAGE_SRCS) $(BUILD)/.
 
 $(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilibs/fdt/include tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c -o $@
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/fdt/include tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c -o $@
 
 $(BUILD)/host/fuzz_message: tests/fuzz/fuzz_message.c $(MESSAGE_SRCS) $(BUILD)/.setup-done
 	@mkdir -p $(@D)
-	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -Ilibs/aster/include tests/fuzz/fuzz_message.c libs/aster/src/message.c -o $@
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_message.c libs/aster/src/message.c -o $@

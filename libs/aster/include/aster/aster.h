@@ -8,5 +8,6 @@
 #include <aster/loop.h>
 #include <aster/message.h>
 #include <aster/stream.h>
+#include <aster/wait.h>
 #include <aster/syscall.h>
 #include <aster/types.h>
