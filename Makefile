@@ -35,9 +35,9 @@ APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
 APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel image check-specs run test bench debug setup clean
+.PHONY: all kernel uapps image check-specs run test bench debug setup clean
 .DEFAULT_GOAL := all
-all: kernel check-specs
+all: kernel uapps check-specs
 kernel: $(BUILD)/kernel.elf
 
 setup:
@@ -74,6 +74,23 @@ $(BUILD)/kapps/src/%.o: apps/%.c $(BUILD)/.setup-done Makefile
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
 
+# --- user-mode apps: the same app objects, linked as static ELF executables
+# with the SDK's ecall backend. They go into boot images for apps whose
+# isolation is "user".
+USER_LIB_OBJS := $(filter-out %/entry_kernel.c.o,$(APP_LIB_OBJS)) \
+    $(BUILD)/kapps/lib/libs/aster/src/entry_user.c.o
+USER_ELVES := $(patsubst %,$(BUILD)/uapps/%.elf,$(APPS))
+
+$(BUILD)/kapps/lib/%.S.o: %.S $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+$(BUILD)/uapps/libaster.a: $(USER_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+uapps: $(USER_ELVES)
+
 app_objs = $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/$(1)/*.c))
 .SECONDEXPANSION:
 # heap.o is linked whole: it provides the strong __libc_morecore that malloc's
@@ -84,6 +101,10 @@ $(BUILD)/kapps/%.o: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/heap
 	$(Q)$(LD) -r -o $@.partial.o $^
 	$(Q)$(OBJCOPY) --redefine-sym main=__app_$*_main $@.partial.o $@.renamed.o
 	$(Q)$(OBJCOPY) --keep-global-symbol=__app_$*_main $@.renamed.o $@
+
+$(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/start_user.S.o $(BUILD)/kapps/lib/libs/aster/src/heap.c.o $(BUILD)/uapps/libaster.a
+	@$(if $(Q),echo "  ELF     $*")
+	$(Q)$(LD) -static -nostdlib --strip-debug -e _start -o $@ $(BUILD)/kapps/lib/libs/aster/src/start_user.S.o $(filter-out %start_user.S.o,$^)
 
 $(BUILD)/gen/apps.c: $(wildcard apps/*/main.c) tools/gen_apps.py
 	@mkdir -p $(@D)
@@ -110,9 +131,9 @@ $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 SYSTEM ?= system.toml
 ISOLATION ?=
 IMAGE := $(BUILD)/systems/$(notdir $(basename $(SYSTEM))).img
-MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs
+MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --elves $(BUILD)/uapps
 
-image: $(BUILD)/.setup-done
+image: uapps $(BUILD)/.setup-done
 	$(Q)mkdir -p $(BUILD)/systems
 	$(Q)$(MKIMAGE) --system $(SYSTEM) --out $(IMAGE) $(if $(ISOLATION),--isolation $(ISOLATION))
 
@@ -126,15 +147,15 @@ run: kernel image
 debug: kernel image
 	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)
 
-bench: kernel check-specs
+bench: kernel uapps check-specs
 	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
 
 # --- tests
 include tests/unit/unit.mk
 
-FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message
+FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf
 
-test: kernel check-specs $(UNIT_TESTS) $(FUZZERS)
+test: kernel uapps check-specs $(UNIT_TESTS) $(FUZZERS)
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) $(UNIT_TESTS)
 
 clean:

@@ -19,6 +19,25 @@ paddr_t ptr_to_paddr(const void *ptr);
 // arch_is_kernel_ram(ptr, len), in <arch_inline.h>: true if [ptr, ptr + len)
 // is mapped kernel RAM or kernel image data.
 
+// User address spaces (the lower half; the kernel's half is shared).
+#define VM_READ  (1u << 0)
+#define VM_WRITE (1u << 1)
+#define VM_EXEC  (1u << 2)
+#define VM_OWNED (1u << 3) // freed with the space (arch_vm_destroy calls free_page)
+// A new, empty user address space, or NULL.
+void *arch_vm_create(void);
+// Maps 4 KiB pages [va, va + size) -> [pa, pa + size) for the user.
+error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags);
+// The page containing va: its physical address and VM_* flags; false if unmapped.
+bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags);
+// Frees the space; free_page is called for each page mapped VM_OWNED.
+void arch_vm_destroy(void *vm, void (*free_page)(paddr_t pa, void *ctx), void *ctx);
+// Switches to a space (NULL: the kernel's own).
+void arch_vm_activate(void *vm);
+// Enters user mode at pc with sp and a0 = arg; the kernel stack for traps
+// from this thread tops at kernel_stack_top. Does not return.
+NORETURN void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top);
+
 // Interrupts: save-and-disable (arch_irq_save), restore, enable; and the
 // time counter (arch_time_ticks). They are on every system call's path, so
 // the port defines them inline in <arch_inline.h>.

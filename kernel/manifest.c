@@ -98,6 +98,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
         const struct manifest_app *app = &m->apps[i];
         if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS)
             REJECT("app %u is malformed", i);
+        if (app->elf_size && !in_image(total, app->elf_offset, app->elf_size, 1))
+            REJECT("app %s has its ELF file outside the image", m->strings + app->name);
         if ((uint64_t) app->first_item + app->num_items > m->num_items)
             REJECT("app %s has items outside the table", m->strings + app->name);
         for (uint32_t j = 0; j < app->num_items; j++) {

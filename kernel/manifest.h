@@ -30,7 +30,8 @@ struct manifest_app {
     uint32_t num_items;
     uint32_t memory_limit_kib;
     uint32_t handle_limit;
-    uint32_t reserved2[2];
+    uint32_t elf_offset;   // user mode: the app's ELF file in the image
+    uint32_t elf_size;
 };
 
 struct manifest_item {

@@ -1,6 +1,8 @@
 #include "process.h"
 #include "kmalloc.h"
+#include "sched.h"
 #include "thread.h"
+#include "vmspace.h"
 #include <string.h>
 
 static struct list processes = LIST_INIT(processes);
@@ -54,6 +56,9 @@ void *process_heap_grow(struct process *process, size_t size) {
 
 static void process_destroy(struct process *process) {
     handle_table_destroy(&process->handles);
+    if (process->vmspace)
+        vmspace_destroy(process->vmspace);
+    process->vmspace = NULL;
     struct list *link;
     while ((link = list_pop_front(&process->heap)))
         kfree(container_of(link, struct heap_chunk, link));
@@ -63,6 +68,11 @@ static void process_destroy(struct process *process) {
     if (!process->started)
         not_started--;
     account_uncharge(&process->account, 0); // the owner's reference
+}
+
+void process_abandon(struct process *process) {
+    ASSERT(process->num_threads == 0);
+    process_destroy(process);
 }
 
 void process_remove_thread(struct process *process, struct thread *thread) {
@@ -82,3 +92,22 @@ void process_thread_started(struct process *process) {
 }
 
 void process_set_all_started_hook(void (*hook)(void)) { all_started_hook = hook; }
+
+void process_kill(struct process *process) {
+    process->killed = true;
+    LIST_FOR_EACH (thread, &process->threads, struct thread, process_link)
+        thread_wake(thread, E_NO_PEER); // a blocked thread returns and exits
+}
+
+void process_fault(const char *cause, uint64_t pc, uint64_t address) {
+    struct process *process = current_thread()->process;
+    ERROR("%s ended: %s at pc %lx (address %lx)", process->name, cause, (unsigned long) pc,
+          (unsigned long) address);
+    process_kill(process);
+    thread_exit();
+}
+
+void process_return_to_user(void) {
+    if (current_thread()->process->killed)
+        thread_exit();
+}

@@ -22,12 +22,17 @@ struct process {
     bool started;                  // its first thread has run
     const struct isolation *isolation;
     void *env;                     // the environment handed to main
-    struct list heap;              // memory from heap_grow (struct heap_chunk)
+    struct list heap;              // kernel mode: memory from heap_grow (struct heap_chunk)
+    struct vmspace *vmspace;       // user mode: the address space (else NULL)
+    uintptr_t user_entry;          // user mode: the ELF's entry point
+    bool killed;                   // ended by a fault: its threads exit at the next chance
     struct list link;              // in the list of live processes
 };
 
 struct process *process_create(const char *name, const struct isolation *isolation);
 void process_add_thread(struct process *process, struct thread *thread);
+// Frees a process that never got a thread.
+void process_abandon(struct process *process);
 // Ends the process when its last thread goes.
 void process_remove_thread(struct process *process, struct thread *thread);
 void process_thread_started(struct process *process);
@@ -35,3 +40,10 @@ void process_thread_started(struct process *process);
 void process_set_all_started_hook(void (*hook)(void));
 // `size` bytes of heap for the process, freed with it; NULL over its quota.
 void *process_heap_grow(struct process *process, size_t size);
+// The current thread's app did something only a broken or hostile app does
+// (a fault): log a one-line report, end the app. Does not return.
+NORETURN void process_fault(const char *cause, uint64_t pc, uint64_t address);
+// Ends every thread of the process (each exits when it next runs).
+void process_kill(struct process *process);
+// Called before returning to user mode: exits if the app was ended.
+void process_return_to_user(void);

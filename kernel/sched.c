@@ -1,5 +1,7 @@
 #include "sched.h"
 #include "arch.h"
+#include "process.h"
+#include "vmspace.h"
 
 static struct thread idle_thread;
 struct thread *sched_current = &idle_thread;
@@ -23,6 +25,8 @@ void sched_switch(void) {
     if (prev->stack && *(uint64_t *) prev->stack != STACK_CANARY)
         PANIC("stack overflow in a thread of %s", prev->process ? "an app" : "the kernel");
     sched_current = next;
+    if (next->process && next->process->vmspace)
+        vmspace_switch(next->process->vmspace);
     slice_end = arch_time_ticks() + slice_ticks;
     arch_switch(&prev->context, &next->context);
     thread_reap();

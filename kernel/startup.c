@@ -6,6 +6,7 @@
 #include "process.h"
 #include "sched.h"
 #include "thread.h"
+#include "vmspace.h"
 #include <aster/env.h>
 #include <aster/message.h>
 #include <string.h>
@@ -80,7 +81,6 @@ static error_t item_value(struct process *process, const struct manifest_item *i
         handle = item->a == PIPE_NONE ? HANDLE_INVALID : take_end(process, &pipe_ends[2 * item->a + 1]);
         break;
     case ITEM_LISTEN: handle = take_end(process, &listen_ends[2 * item->a]); break;
-    case ITEM_BOOTFS: *value = (int64_t) (uintptr_t) manifest.bootfs; return OK;
     default: *value = item->value; return OK;
     }
     *value = handle;
@@ -121,8 +121,17 @@ static error_t build_env(uint32_t index) {
             strings += out->length + 1;
             continue;
         }
-        if (item->kind == ITEM_BOOTFS)
+        if (item->kind == ITEM_BOOTFS) {
             out->length = manifest.bootfs_size;
+            out->value = (int64_t) (uintptr_t) manifest.bootfs;
+            if (process->vmspace) // mapped read-only into the app, not copied
+                out->value = vmspace_share(process->vmspace, manifest.bootfs, manifest.bootfs_size);
+            if (!out->value) {
+                kfree(env);
+                return E_NO_MEMORY;
+            }
+            continue;
+        }
         error_t err = item_value(process, item, &out->value);
         if (err) {
             ERROR("startup: %s: cannot provide \"%s\": %s", process->name, out->name, error_text(err));
@@ -139,20 +148,59 @@ static void kernel_app_entry(void *arg) {
     image->main(current_thread()->process->env);
 }
 
+// Starts the app's first thread: main(env).
+static error_t start_app(struct process *process) {
+    struct thread *thread;
+    if (process->vmspace) { // the environment moves into the app's memory
+        struct env *env = process->env;
+        uintptr_t env_va = vmspace_place(process->vmspace, env, env->size);
+        kfree(env);
+        process->env = NULL;
+        thread = env_va ? isolation_user.spawn(process, process->user_entry, env_va) : NULL;
+    } else {
+        thread = thread_create(process, kernel_app_entry, (void *) find_image(process->name));
+    }
+    if (!thread)
+        return E_NO_MEMORY;
+    object_unref(&thread->object); // no handle: the thread lives on its own reference
+    return OK;
+}
+
+// A user-mode app's process: its own address space with its ELF loaded.
+static struct process *create_user_process(const struct manifest_app *app, const char *name) {
+    if (!app->elf_size) {
+        ERROR("startup: %s: the image has no user-mode build of it", name);
+        return NULL;
+    }
+    struct process *process = process_create(name, &isolation_user);
+    if (!process)
+        return NULL;
+    const char *reason = "out of memory";
+    process->vmspace = vmspace_create(&process->account);
+    if (!process->vmspace || vmspace_load_elf(process->vmspace, manifest.base + app->elf_offset,
+                                              app->elf_size, &process->user_entry, &reason)) {
+        ERROR("startup: %s: cannot load its ELF file: %s", name, reason);
+        process_abandon(process);
+        return NULL;
+    }
+    return process;
+}
+
 // Creates the process of app `index` if its mode can run here.
 static void create_process(uint32_t index) {
     const struct manifest_app *app = &manifest.apps[index];
     const char *name = manifest_string(&manifest, app->name);
-    if (app->isolation != MODE_KERNEL) {
+    struct process *process = NULL;
+    if (app->isolation == MODE_USER) {
+        process = create_user_process(app, name);
+    } else if (app->isolation != MODE_KERNEL) {
         ERROR("startup: %s: isolation mode \"%s\" is not available in this kernel yet", name,
               mode_names[app->isolation]);
-        return;
-    }
-    if (!find_image(name)) {
+    } else if (!find_image(name)) {
         ERROR("startup: %s: no such app linked into this kernel", name);
-        return;
+    } else {
+        process = process_create(name, &isolation_kernel);
     }
-    struct process *process = process_create(name, &isolation_kernel);
     if (!process)
         return;
     if (app->memory_limit_kib)
@@ -216,17 +264,15 @@ void startup_run(const void *image, size_t size) {
     for (uint32_t i = 0; i < manifest.num_apps; i++) {
         if (processes[i] && build_env(i) != OK) {
             ERROR("startup: %s not started", processes[i]->name);
+            process_abandon(processes[i]);
+            processes[i] = NULL;
         }
     }
     process_set_all_started_hook(report_ready);
     for (uint32_t i = 0; i < manifest.num_apps; i++) {
         struct process *process = processes[i];
-        if (!process || !process->env)
-            continue;
-        struct thread *thread = thread_create(process, kernel_app_entry,
-                                              (void *) find_image(process->name));
-        if (thread)
-            object_unref(&thread->object); // no handle: the thread lives on its own reference
+        if (process && process->env && start_app(process) != OK)
+            ERROR("startup: %s: out of memory", process->name);
     }
     drop_untaken(pipe_ends, 2 * manifest.num_pipes, 1);
     drop_untaken(listen_ends, manifest.num_services, 2);

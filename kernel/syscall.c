@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "thread.h"
 #include "timer.h"
+#include "vmspace.h"
 #include <aster/syscall.h>
 
 // Handlers are kept out of line so that dispatch is a jump table of tail calls.
@@ -87,7 +88,7 @@ static NOINLINE long syscall_thread_spawn(long entry, long arg) {
         return err;
     if (!handle_has_room(&process->handles, 1))
         return E_TOO_MANY_HANDLES;
-    struct thread *thread = thread_create(process, (void (*)(void *)) entry, (void *) arg);
+    struct thread *thread = process->isolation->spawn(process, (uintptr_t) entry, (uintptr_t) arg);
     if (!thread)
         return E_NO_MEMORY;
     return install(&thread->object, RIGHT_READ);
@@ -118,6 +119,10 @@ static NOINLINE long syscall_heap_grow(long size) {
     struct process *process = caller();
     if (process->account.used + (uint64_t) size > process->account.limit)
         return E_QUOTA;
+    if (process->vmspace) {
+        uintptr_t va = vmspace_grow_heap(process->vmspace, (size_t) size);
+        return va ? (long) va : E_NO_MEMORY;
+    }
     void *memory = process_heap_grow(process, (size_t) size);
     return memory ? (long) memory : E_NO_MEMORY;
 }

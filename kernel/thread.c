@@ -24,7 +24,8 @@ struct thread *thread_create(struct process *process, void (*entry)(void *), voi
     list_init(&thread->wait_link);
     ktimer_init(&thread->wakeup, wakeup_fire);
     sched_stack_prepare(stack);
-    arch_context_init(&thread->context, (char *) stack + THREAD_STACK_SIZE, entry, arg);
+    // The top of the stack is kept for a user thread's trap frame.
+    arch_context_init(&thread->context, (char *) stack + THREAD_STACK_SIZE - ARCH_USER_FRAME_SIZE, entry, arg);
     process_add_thread(process, thread);
     sched_enqueue(thread);
     return thread;

@@ -32,6 +32,8 @@ def parse_arguments():
     parser.add_argument('--isolation', choices=list(ISOLATIONS),
                         help="run every app in this isolation mode, whatever system.toml says")
     parser.add_argument('--check-only', action='store_true', help='check only; write nothing')
+    parser.add_argument('--elves', metavar='DIR',
+                        help='where the user-mode builds of the apps are (DIR/<app>.elf)')
     args = parser.parse_args()
     if not args.out and not args.check_only:
         parser.error('--out is required unless --check-only is given')
@@ -57,14 +59,35 @@ def write_image(layout, path):
         raise
 
 
+USER = ISOLATIONS['user']
+
+
+def user_mode_builds(manifest, args, report):
+    """The ELF file of every user-mode app (name -> path); a missing one is a mistake."""
+    elves = {}
+    for app in manifest.apps:
+        if app.isolation != USER:
+            continue
+        path = os.path.join(args.elves or '', f'{app.name}.elf')
+        if not args.elves or not os.path.isfile(path):
+            report.add(args.system, 1, f"app '{app.name}' runs in user mode, but its build "
+                                       f"{path} is missing (pass --elves DIR)")
+        else:
+            elves[app.name] = path
+    return elves
+
+
 def main():
     args = parse_arguments()
     report = Report()
     manifest, system_rootfs = check_system(args.system, args.apps, report, args.isolation)
     roots = args.rootfs + ([system_rootfs] if system_rootfs else [])
     files = rootfs.collect(roots, report)
+    elves = {}
+    if manifest and not report and not args.check_only:
+        elves = user_mode_builds(manifest, args, report)
     if manifest and not report:
-        layout = image.Layout(manifest, files)
+        layout = image.Layout(manifest, files, elves)
         if layout.total_size > image.MAX_IMAGE_SIZE:
             report.add(args.system, 1, f'the image would have {layout.total_size} bytes, '
                                        f'over the limit of 256 MiB')

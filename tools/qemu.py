@@ -20,7 +20,8 @@ def build_image(system, out, rootfs=(), isolation=None):
     """Checks a system.toml and builds its boot image with tools/mkimage.py.
     Raises ImageError with the tool's `file:line: message` output on mistakes."""
     cmd = [sys.executable, os.path.join(ROOT, 'tools', 'mkimage.py'), '--system', system,
-           '--apps', os.path.join(ROOT, 'apps'), '--out', out]
+           '--apps', os.path.join(ROOT, 'apps'), '--out', out,
+           '--elves', os.path.join(ROOT, 'build', 'uapps')]
     for root in rootfs or [os.path.join(ROOT, 'rootfs')]:
         cmd += ['--rootfs', root]
     if isolation:

@@ -15,6 +15,11 @@ struct isolation {
     error_t (*check_writable)(struct process *process, uintptr_t addr, size_t len);
     // Checks that `entry` may start a thread of this app.
     error_t (*check_entry)(struct process *process, uintptr_t entry);
+    // A new runnable thread of the app running entry(arg) (entry checked).
+    struct thread *(*spawn)(struct process *process, uintptr_t entry, uintptr_t arg);
 };
 
+struct thread;
+
 extern const struct isolation isolation_kernel;
+extern const struct isolation isolation_user;

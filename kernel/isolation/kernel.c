@@ -39,12 +39,17 @@ static error_t kernel_check_entry(struct process *process UNUSED, uintptr_t entr
     return OK;
 }
 
+static struct thread *kernel_spawn(struct process *process, uintptr_t entry, uintptr_t arg) {
+    return thread_create(process, (void (*)(void *)) entry, (void *) arg);
+}
+
 const struct isolation isolation_kernel = {
     .name = "kernel",
     .copy_from = kernel_copy_from,
     .copy_to = kernel_copy_to,
     .check_writable = kernel_check_writable,
     .check_entry = kernel_check_entry,
+    .spawn = kernel_spawn,
 };
 
 // The system-call entry of kernel-mode apps (see libs/aster/src/entry_kernel.c).

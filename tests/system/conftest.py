@@ -15,6 +15,13 @@ sys.path.insert(0, os.path.join(ROOT, 'tools'))
 import qemu  # noqa: E402
 
 KERNEL = os.path.join(ROOT, 'build', 'kernel.elf')
+# Every system test runs with all apps in this isolation mode (tools/test.py
+# runs the suite once per mode); tests marked mode_specific pick their own.
+ISOLATION = os.environ.get('ASTER_ISOLATION', 'kernel')
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'mode_specific: runs in the isolation mode it asks for')
 
 
 def apps_system(*names):
@@ -27,15 +34,17 @@ def boot(tmp_path):
     if not os.path.exists(KERNEL):
         pytest.fail('build/kernel.elf is missing: run `make test`')
 
-    def run(system='system.toml', rootfs=(), image=None, **kwargs):
+    def run(system='system.toml', rootfs=(), image=None, isolation=None, **kwargs):
         """Boots `system` (a manifest path, or TOML text when it has a
-        newline) with the files of `rootfs` (default: rootfs/)."""
+        newline) with the files of `rootfs` (default: rootfs/), every app in
+        `isolation` mode (default: the suite's)."""
         if image is None:
             path = os.path.join(ROOT, system)
             if '\n' in system:
                 path = tmp_path / 'system.toml'
                 path.write_text(system)
-            image = qemu.build_image(str(path), str(tmp_path / 'system.img'), list(rootfs))
+            image = qemu.build_image(str(path), str(tmp_path / 'system.img'), list(rootfs),
+                                     isolation or ISOLATION)
         result = qemu.boot(KERNEL, image, **kwargs)
         print(result.output)  # shown when a test fails
         return result

@@ -1,6 +1,7 @@
 """Boot, the echo demo, the boot image, and the kernel's own reports."""
 import re
 
+import pytest
 import qemu
 from conftest import apps_system
 
@@ -49,8 +50,10 @@ def test_more_memory_is_found(boot):
     assert '[kernel] memory: 5' in result.output  # about 500 MiB free
 
 
+@pytest.mark.mode_specific
 def test_kernel_fault_gives_a_readable_panic_report(boot):
-    result = boot(apps_system('test_panic'), timeout=20)
+    # In kernel mode an app is trusted code: its fault is a kernel bug.
+    result = boot(apps_system('test_panic'), timeout=20, isolation='kernel')
     assert result.status == 99  # the kernel's panic status
     out = result.output
     assert '*** kernel exception: store page fault' in out

@@ -2,9 +2,12 @@
 import os
 import subprocess
 
+import pytest
+
 from conftest import KERNEL, ROOT
 
 
+@pytest.mark.mode_specific
 def test_debug_session_stops_in_kernel_main():
     commands = 'bt\nkill\nquit\n'
     proc = subprocess.run(['sh', os.path.join(ROOT, 'tools', 'debug.sh'), KERNEL], input=commands,

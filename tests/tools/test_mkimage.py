@@ -36,6 +36,7 @@ class Tree:
         return text
 
     def app(self, name, text):
+        self.write(f'elves/{name}.elf', f'the user-mode build of {name}'.encode())
         return self.write(f'apps/{name}/app.toml', text)
 
     def system(self, text, name='system.toml'):
@@ -44,6 +45,8 @@ class Tree:
     def run(self, *args, system='system.toml', out='out/system.img'):
         command = [sys.executable, MKIMAGE, '--system', system, '--apps', 'apps']
         command += ['--out', out] if out else []
+        if '--elves' not in args and '--check-only' not in args:
+            command += ['--elves', 'elves']
         result = subprocess.run(command + list(args), cwd=self.path, capture_output=True, text=True)
         self.out = self.path / out if out else None
         return result
@@ -85,6 +88,7 @@ def decode(blob):
     assert total % 8 == 0
     for offset in (apps_offset, items_offset, services_offset, strings_offset, bootfs_offset):
         assert offset % 8 == 0
+    assert bootfs_offset % 4096 == 0  # so the kernel can map it into a user-mode fs
     assert apps_offset + 32 * num_apps <= total and items_offset + 24 * num_items <= total
     assert services_offset + 8 * num_services <= total and strings_offset + strings_size <= total
     strings = blob[strings_offset:strings_offset + strings_size]
@@ -103,20 +107,31 @@ def decode(blob):
         items.append(item)
     apps, next_item = [], 0
     for index in range(num_apps):
-        name, isolation, restart, zero16, first, count, memory, handles, zero1, zero2 = \
+        name, isolation, restart, zero16, first, count, memory, handles, elf_offset, elf_size = \
             struct.unpack_from('<IBBHIIIIII', blob, apps_offset + 32 * index)
-        assert (zero16, zero1, zero2) == (0, 0, 0)
+        assert zero16 == 0
+        elf = None
+        if isolation == 1:  # user mode: its ELF file is in the image, after the bootfs
+            assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
+            assert elf_size > 0 and elf_offset + elf_size <= total
+            elf = blob[elf_offset:elf_offset + elf_size]
+        else:
+            assert (elf_offset, elf_size) == (0, 0)
         assert first == next_item, 'items must be contiguous runs in app order'
         next_item += count
         apps.append({'name': string(name), 'isolation': isolation, 'restart': restart,
-                     'memory_limit_kib': memory, 'handle_limit': handles,
+                     'memory_limit_kib': memory, 'handle_limit': handles, 'elf': elf,
                      'items': items[first:first + count]})
     assert next_item == num_items
     services = [struct.unpack_from('<II', blob, services_offset + 8 * index) for index in range(num_services)]
     services = [(string(name), server) for name, server in services]
     files = decode_bootfs(blob, bootfs_offset, bootfs_size)
-    assert total == (bootfs_offset + bootfs_size if files is not None
-                     else (strings_offset + strings_size + 7) & ~7)
+    end = (bootfs_offset + bootfs_size if files is not None
+           else (strings_offset + strings_size + 7) & ~7)
+    for app in apps:
+        if app['elf'] is not None:
+            end = (end + len(app['elf']) + 7) & ~7
+    assert total == end
     return {'apps': apps, 'services': services, 'num_pipes': num_pipes, 'files': files,
             'bootfs_offset': bootfs_offset, 'bootfs_size': bootfs_size}
 
@@ -755,3 +770,24 @@ def test_missing_rootfs_directory_on_the_command_line(tree):
     result = tree.run('--rootfs', 'nowhere')
     assert result.returncode != 0 and '--rootfs nowhere: no such directory' in result.stderr
     assert not tree.out.exists()
+
+
+def test_user_mode_apps_carry_their_elf_files(tree):
+    tree.app('lower', 'name = "lower"\n')
+    tree.app('upper', 'name = "upper"\n')
+    tree.system('[[app]]\nname = "lower"\n\n[[app]]\nname = "upper"\nisolation = "user"\n')
+    tree.write('rootfs/a.txt', 'a file, so that the ELF files follow a bootfs\n')
+    assert tree.run('--rootfs', 'rootfs').returncode == 0
+    apps = {app['name']: app for app in tree.image()['apps']}
+    assert apps['lower']['elf'] is None
+    assert apps['upper']['elf'] == b'the user-mode build of upper'
+
+
+def test_a_missing_user_mode_build_is_a_mistake(tree):
+    tree.app('upper', 'name = "upper"\n')
+    tree.system('[[app]]\nname = "upper"\nisolation = "user"\n')
+    result = tree.run('--elves', 'nowhere')
+    assert result.returncode == 1
+    assert result.stderr.startswith("system.toml:1: app 'upper' runs in user mode, but its build "
+                                    "nowhere/upper.elf is missing")
+    assert tree.run('--check-only', out=None).returncode == 0  # checking needs no builds

@@ -9,7 +9,7 @@ KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests
 KERNEL_UNIT_TESTS := page kmalloc handle channel
 
 UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_malloc \
-    $(BUILD)/host/test_message \
+    $(BUILD)/host/test_message $(BUILD)/host/test_elf \
     $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
 
 $(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
@@ -52,3 +52,13 @@ $(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-don
 $(BUILD)/host/fuzz_message: tests/fuzz/fuzz_message.c $(MESSAGE_SRCS) $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_message.c libs/aster/src/message.c -o $@
+
+# The ELF loader's parsing (kernel/elf.c is pure: it builds on the host).
+$(BUILD)/host/test_elf: tests/unit/test_elf.c kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/aster/include tests/unit/test_elf.c kernel/elf.c -lcmocka -o $@
+
+$(BUILD)/host/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_elf.c kernel/elf.c -o $@

@@ -3,12 +3,17 @@
 Layout, every section starting 8-byte aligned:
 
   header (64) | apps (32 each) | items (24 each) | services (8 each)
-  | strings | padding | bootfs | (end: total_size, a multiple of 8)
+  | strings | padding to a page | bootfs | the ELF files of user-mode apps
+  | (end: total_size, a multiple of 8)
+
+The bootfs starts on a 4 KiB boundary so the kernel can map it into a
+user-mode fs server without copying.
 
 `Layout` computes every offset from the manifest and the file sizes alone,
 so the size limit is checked before any file is read; `Layout.write` then
 streams the image to a file.
 """
+import os
 import struct
 from dataclasses import dataclass, field
 
@@ -57,6 +62,10 @@ def align8(offset):
     return (offset + 7) & ~7
 
 
+def align_page(offset):
+    return (offset + 4095) & ~4095
+
+
 class Strings:
     """The strings blob: NUL-terminated UTF-8 strings, each stored once."""
 
@@ -72,28 +81,52 @@ class Strings:
 
 
 class Layout:
-    """The image of a Manifest and its files (rootfs.File, sorted by path)."""
+    """The image of a Manifest, its files (rootfs.File, sorted by path) and
+    the ELF files of its user-mode apps (elves: app name -> path)."""
 
-    def __init__(self, manifest, files):
+    def __init__(self, manifest, files, elves=None):
         self.files = files
-        strings = Strings()
+        elves = elves or {}
+        strings = Strings()  # filled first: its size places everything after it
+        for app in manifest.apps:
+            strings.add(app.name)
+            for item in app.items:
+                strings.add(item.name)
+                if item.string is not None:
+                    strings.add(item.string)
+        for service in manifest.services:
+            strings.add(service.name)
+        num_items = sum(len(app.items) for app in manifest.apps)
+        apps_offset = HEADER.size
+        items_offset = apps_offset + APP.size * len(manifest.apps)
+        services_offset = items_offset + ITEM.size * num_items
+        strings_offset = services_offset + SERVICE_RECORD.size * len(manifest.services)
+        end = strings_offset + len(strings.blob)
+        end = align_page(end) if files else align8(end)
+        self.bootfs_head, self.data_offsets, bootfs_size = _bootfs_layout(files)
+        bootfs_offset = end if files else 0
+
+        cursor = end + bootfs_size
+        self.elves = []  # (path, offset), after the bootfs
+        elf_fields = {}
+        for app in manifest.apps:
+            if app.name in elves:
+                size = os.path.getsize(elves[app.name])
+                self.elves.append((elves[app.name], cursor))
+                elf_fields[app.name] = (cursor, size)
+                cursor = align8(cursor + size)
+        self.total_size = cursor
+
         apps, items = [], []
         for app in manifest.apps:
+            elf_offset, elf_size = elf_fields.get(app.name, (0, 0))
             apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, 0, len(items),
-                                 len(app.items), app.memory_limit_kib, app.handle_limit, 0, 0))
+                                 len(app.items), app.memory_limit_kib, app.handle_limit,
+                                 elf_offset, elf_size))
             for item in app.items:
                 a = item.a if item.string is None else strings.add(item.string)
                 items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))
         services = [SERVICE_RECORD.pack(strings.add(s.name), s.server) for s in manifest.services]
-
-        apps_offset = HEADER.size
-        items_offset = apps_offset + APP.size * len(apps)
-        services_offset = items_offset + ITEM.size * len(items)
-        strings_offset = services_offset + SERVICE_RECORD.size * len(services)
-        end = align8(strings_offset + len(strings.blob))
-        self.bootfs_head, self.data_offsets, bootfs_size = _bootfs_layout(files)
-        bootfs_offset = end if files else 0
-        self.total_size = end + bootfs_size
         header = HEADER.pack(b'ASTERIMG', VERSION, self.total_size, len(apps), apps_offset,
                              len(items), items_offset, len(services), services_offset,
                              manifest.num_pipes, strings_offset, len(strings.blob),
@@ -114,7 +147,14 @@ class Layout:
                 raise OSError(f'{file.source} changed size while the image was built')
             out.write(data)
             written = offset + file.size
-        out.write(bytes(self.total_size - len(self.head) - written))
+        position = len(self.head) + written
+        for path, offset in self.elves:
+            out.write(bytes(offset - position))
+            with open(path, 'rb') as f:
+                data = f.read()
+            out.write(data)
+            position = offset + len(data)
+        out.write(bytes(self.total_size - position))
 
 
 def _bootfs_layout(files):

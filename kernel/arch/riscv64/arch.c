@@ -4,6 +4,8 @@
 #include "csr.h"
 #include "pagetable.h"
 #include "sbi.h"
+#include "trap_frame.h"
+#include <string.h>
 
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[], __kernel_end[];
 extern void trap_entry(void);
@@ -25,6 +27,7 @@ static int num_ram_regions;
 
 void arch_early_init(void) {
     csr_write(stvec, (uint64_t) trap_entry);
+    csr_write(scounteren, 7); // user mode may read cycle, time and instret
     csr_write(sie, 0);
     csr_clear(sstatus, SSTATUS_SIE);
 }
@@ -78,6 +81,36 @@ void arch_vm_init(void) {
     }
     pagetable_activate(kernel_root);
 }
+
+void *arch_vm_create(void) { return pagetable_create_user(kernel_root); }
+
+error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags) {
+    uint64_t pte = PTE_U | (flags & VM_READ ? PTE_R : 0) | (flags & VM_WRITE ? PTE_W : 0)
+                 | (flags & VM_EXEC ? PTE_X : 0) | (flags & VM_OWNED ? PTE_OWNED : 0);
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) { // 4 KiB pages: lookups stay simple
+        error_t err = pagetable_map(vm, va + off, pa + off, PAGE_SIZE, pte);
+        if (err)
+            return err;
+    }
+    return OK;
+}
+
+bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags) {
+    if (va >= (1ull << 38))
+        return false;
+    uint64_t *leaf = pagetable_leaf(vm, va);
+    if (!leaf || !(*leaf & PTE_U))
+        return false;
+    *pa = ((*leaf >> 10) << 12) | (va & (PAGE_SIZE - 1));
+    *flags = (*leaf & PTE_R ? VM_READ : 0) | (*leaf & PTE_W ? VM_WRITE : 0) | (*leaf & PTE_X ? VM_EXEC : 0);
+    return true;
+}
+
+void arch_vm_destroy(void *vm, void (*free_page)(paddr_t pa, void *ctx), void *ctx) {
+    pagetable_destroy_user(vm, free_page, ctx);
+}
+
+void arch_vm_activate(void *vm) { pagetable_activate(vm ? vm : kernel_root); }
 
 void arch_map_ram(paddr_t base, uint64_t size) {
     if (num_ram_regions == MAX_RAM_REGIONS || base + size > KERNEL_DIRECT_MAP_SIZE) {
@@ -183,4 +216,17 @@ void arch_backtrace(void (*fn)(uint64_t pc, void *ctx), void *ctx, const void *s
             found++;
         }
     }
+}
+
+// Builds a trap frame that "returns" to user mode and leaves through it.
+void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top) {
+    extern NORETURN void arch_trap_resume(struct trap_frame *tf);
+    arch_irq_save(); // interrupts stay off until sret
+    struct trap_frame *tf = (struct trap_frame *) ((uintptr_t) kernel_stack_top - sizeof(*tf));
+    memset(tf, 0, sizeof(*tf));
+    tf->regs[2] = sp;
+    tf->regs[10] = arg;
+    tf->sepc = pc;
+    tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+    arch_trap_resume(tf);
 }

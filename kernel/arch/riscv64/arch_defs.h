@@ -9,6 +9,10 @@
 #define KERNEL_IMAGE_VBASE     0xffffffff80000000ull // VA of KERNEL_IMAGE_PBASE
 #define KERNEL_IMAGE_PBASE     0x80000000ull
 
+// Bytes at the top of every kernel stack kept for the trap frame of a user
+// thread (a trap from U-mode saves it there; arch_user_enter builds it there).
+#define ARCH_USER_FRAME_SIZE (36 * 8)
+
 // Callee-saved state switched by arch_switch.
 struct arch_context {
     uint64_t ra;

@@ -67,3 +67,49 @@ void pagetable_activate(uint64_t *root) {
     uint64_t satp = (8ull << 60) | (ptr_to_paddr(root) >> 12);
     __asm__ volatile("sfence.vma\n csrw satp, %0\n sfence.vma" ::"r"(satp) : "memory");
 }
+
+// A new user address space: its own lower half, the kernel's upper half
+// (the root entries are copied, so the kernel's lower-level tables are
+// shared; the kernel adds no root entries after boot).
+uint64_t *pagetable_create_user(const uint64_t *kernel) {
+    uint64_t *root = pagetable_create();
+    if (root)
+        memcpy(&root[256], &kernel[256], 256 * sizeof(uint64_t));
+    return root;
+}
+
+// The 4 KiB leaf entry for `va`, or NULL if it is not mapped that way.
+uint64_t *pagetable_leaf(uint64_t *root, vaddr_t va) {
+    uint64_t *table = root;
+    for (int level = 2; level > 0; level--) {
+        uint64_t entry = table[(va >> LEVEL_SHIFT(level)) & 511];
+        if (!(entry & PTE_V) || pte_is_leaf(entry))
+            return NULL;
+        table = pte_table(entry);
+    }
+    uint64_t *leaf = &table[(va >> 12) & 511];
+    return (*leaf & PTE_V) ? leaf : NULL;
+}
+
+static void destroy_level(uint64_t *table, int level, int first, int last,
+                          void (*free_page)(paddr_t, void *), void *ctx) {
+    for (int i = first; i < last; i++) {
+        uint64_t entry = table[i];
+        if (!(entry & PTE_V))
+            continue;
+        if (pte_is_leaf(entry)) {
+            if (entry & PTE_OWNED)
+                free_page((entry >> PTE_PPN_SHIFT) << 12, ctx);
+        } else {
+            destroy_level(pte_table(entry), level - 1, 0, 512, free_page, ctx);
+        }
+    }
+    if (level < 2)
+        page_free(ptr_to_paddr(table), 1, &kernel_account);
+}
+
+// Frees the lower half's tables and the pages marked owned, then the root.
+void pagetable_destroy_user(uint64_t *root, void (*free_page)(paddr_t, void *), void *ctx) {
+    destroy_level(root, 2, 0, 256, free_page, ctx);
+    page_free(ptr_to_paddr(root), 1, &kernel_account);
+}

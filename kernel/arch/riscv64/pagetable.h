@@ -9,6 +9,7 @@
 #define PTE_G (1ull << 5)
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
+#define PTE_OWNED (1ull << 8) // software bit: a user page the space frees
 
 // An empty root (or lower) table, or NULL when out of memory.
 uint64_t *pagetable_create(void);
@@ -16,3 +17,6 @@ uint64_t *pagetable_create(void);
 // Fails with E_ALREADY_EXISTS if any page is already mapped.
 error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags);
 void pagetable_activate(uint64_t *root);
+uint64_t *pagetable_create_user(const uint64_t *kernel);
+uint64_t *pagetable_leaf(uint64_t *root, vaddr_t va);
+void pagetable_destroy_user(uint64_t *root, void (*free_page)(paddr_t, void *), void *ctx);

@@ -67,6 +67,13 @@ save_rest:
 
     .global trap_return
 trap_return:                        // sp = the trap frame to resume
+    j 2f
+
+// void arch_trap_resume(struct trap_frame *tf): leaves through a frame.
+    .global arch_trap_resume
+arch_trap_resume:
+    mv sp, a0
+2:
     ld t0, TF_SSTATUS(sp)
     andi t1, t0, 1 << 8             // SPP: returning to S-mode?
     bnez t1, 1f

@@ -2,6 +2,8 @@
 // an exception in the kernel is a bug and ends in a readable panic report.
 #include "../../arch.h"
 #include "../../ksyms.h"
+#include "../../process.h"
+#include "../../syscall.h"
 #include "../../timer.h"
 #include "csr.h"
 #include "trap_frame.h"
@@ -54,16 +56,33 @@ static NORETURN void kernel_exception(struct trap_frame *tf) {
     panic("%s at pc %lx", exception_name(tf->scause), (unsigned long) tf->sepc);
 }
 
+#define CAUSE_ECALL_FROM_U 8
+
+// A trap from user mode: a system call, or a fault that ends the app.
+static void user_trap(struct trap_frame *tf) {
+    if (tf->scause == CAUSE_ECALL_FROM_U) {
+        tf->sepc += 4;
+        tf->regs[10] = syscall_dispatch(tf->regs[10], tf->regs[11], tf->regs[12], tf->regs[13],
+                                        tf->regs[14], tf->regs[17]);
+        return;
+    }
+    process_fault(exception_name(tf->scause), tf->sepc, tf->stval);
+}
+
 void trap_handler(struct trap_frame *tf) {
     uint64_t cause = tf->scause;
+    bool from_user = !(tf->sstatus & SSTATUS_SPP);
     if (cause & SCAUSE_INTERRUPT) {
         uint64_t irq = cause & ~SCAUSE_INTERRUPT;
-        if (irq == IRQ_S_TIMER) {
-            csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
-            timer_interrupt();
-            return;
-        }
-        PANIC("unexpected interrupt %lu", (unsigned long) irq);
+        if (irq != IRQ_S_TIMER)
+            PANIC("unexpected interrupt %lu", (unsigned long) irq);
+        csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
+        timer_interrupt();
+    } else if (from_user) {
+        user_trap(tf);
+    } else {
+        kernel_exception(tf);
     }
-    kernel_exception(tf);
+    if (from_user)
+        process_return_to_user(); // ends the thread if its app was ended
 }

@@ -19,4 +19,5 @@ struct trap_frame {
     uint64_t stval;
 };
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
+_Static_assert(TRAP_FRAME_SIZE == 36 * 8, "ARCH_USER_FRAME_SIZE in arch_defs.h");
 #endif

@@ -1,0 +1,43 @@
+// Fails on purpose, for the fault-containment tests: in user mode the kernel
+// must end this app alone, report why, and free what it held; its echo
+// server then sees the channel close.
+#include <aster/aster.h>
+#include <string.h>
+
+static volatile uintptr_t kernel_address = 0xffffffff80200000ull;
+
+// Recurses until the stack runs into its guard page (depth stops it only
+// far past any stack size).
+static __attribute__((noinline)) int recurse(volatile char *previous, long depth) {
+    volatile char frame[512];
+    frame[0] = previous ? previous[0] + 1 : 0;
+    return depth > 0 ? recurse(frame, depth - 1) + frame[1] : 0;
+}
+
+static void fault(const char *how) {
+    if (strcmp(how, "load") == 0)
+        INFO("read %d", *(volatile int *) kernel_address); // the kernel's own text
+    else if (strcmp(how, "store") == 0)
+        *(volatile int *) 0x10 = 1;
+    else if (strcmp(how, "illegal") == 0)
+        __asm__ volatile(".word 0"); // an all-zero instruction is illegal
+    else if (strcmp(how, "misaligned") == 0) {
+        static volatile uint64_t words[2];
+        uintptr_t odd = (uintptr_t) words + 1;
+        __asm__ volatile("amoadd.w zero, zero, (%0)" ::"r"(odd) : "memory");
+    } else if (strcmp(how, "stack") == 0)
+        recurse(NULL, 1L << 40);
+    else if (strcmp(how, "jump") == 0)
+        ((void (*)(void)) 0x4000)();
+    else if (strcmp(how, "bad_syscall") == 0)
+        INFO("bad pointer: %s", error_name(sys_channel_send(1, MSGINFO(5, 0, 8), (void *) kernel_address, NULL)));
+}
+
+void main(struct env *env) {
+    handle_t echo = env_channel(env, "echo");
+    const char *how = env_str(env, "fault");
+    msg_send_data(echo, "hello", 5); // so the echo server knows us
+    INFO("about to fail: %s", how);
+    fault(how);
+    INFO("still alive after \"%s\"", how);
+}

@@ -1,0 +1,52 @@
+// The user isolation mode: the app is its own ELF, in its own address space,
+// running in U-mode. System calls arrive by ecall (arch trap code) into the
+// same table; every pointer is checked page by page against the app's
+// mappings (vmspace_copy_*).
+#include "../process.h"
+#include "../sched.h"
+#include "../thread.h"
+#include "../vmspace.h"
+
+static error_t user_copy_from(struct process *process, void *dst, uintptr_t src, size_t len) {
+    return vmspace_copy_from(process->vmspace, dst, src, len);
+}
+
+static error_t user_copy_to(struct process *process, uintptr_t dst, const void *src, size_t len) {
+    return vmspace_copy_to(process->vmspace, dst, src, len);
+}
+
+static error_t user_check_writable(struct process *process, uintptr_t addr, size_t len) {
+    return vmspace_check(process->vmspace, addr, len, VM_WRITE);
+}
+
+static error_t user_check_entry(struct process *process, uintptr_t entry) {
+    return entry % 2 ? E_BAD_ADDRESS : vmspace_check(process->vmspace, entry, 2, VM_EXEC);
+}
+
+// First code of every user thread (in the kernel, on its kernel stack).
+static void user_thread_entry(void *unused) {
+    (void) unused;
+    struct thread *thread = current_thread();
+    arch_user_enter(thread->user_pc, thread->user_sp, thread->user_arg,
+                    (char *) thread->stack + thread->stack_size);
+}
+
+static struct thread *user_spawn(struct process *process, uintptr_t entry, uintptr_t arg) {
+    uintptr_t stack_top = vmspace_new_stack(process->vmspace);
+    struct thread *thread = stack_top ? thread_create(process, user_thread_entry, NULL) : NULL;
+    if (thread) {
+        thread->user_pc = entry;
+        thread->user_sp = stack_top;
+        thread->user_arg = arg;
+    }
+    return thread;
+}
+
+const struct isolation isolation_user = {
+    .name = "user",
+    .copy_from = user_copy_from,
+    .copy_to = user_copy_to,
+    .check_writable = user_check_writable,
+    .check_entry = user_check_entry,
+    .spawn = user_spawn,
+};
