@@ -25,8 +25,8 @@ void sched_switch(void) {
     if (prev->stack && *(uint64_t *) prev->stack != STACK_CANARY)
         PANIC("stack overflow in a thread of %s", prev->process ? "an app" : "the kernel");
     sched_current = next;
-    if (next->process && next->process->vmspace)
-        vmspace_switch(next->process->vmspace);
+    if (next->vmspace && next->vmspace != vmspace_active)
+        vmspace_switch(next->vmspace);
     slice_end = arch_time_ticks() + slice_ticks;
     arch_switch(&prev->context, &next->context);
     thread_reap();

@@ -19,6 +19,7 @@ struct thread *thread_create(struct process *process, void (*entry)(void *), voi
     object_init(&thread->object, OBJECT_THREAD);
     object_ref(&thread->object); // one for its life, one for the caller
     thread->process = process;
+    thread->vmspace = process->vmspace;
     thread->stack = stack;
     thread->stack_size = THREAD_STACK_SIZE;
     list_init(&thread->wait_link);

@@ -21,6 +21,7 @@ struct thread {
     struct list wait_link;    // in a poll's waiters while blocked in poll_wait
     struct ktimer wakeup;     // the deadline of a blocking wait
     error_t wait_result;      // why the thread was woken
+    struct vmspace *vmspace;  // its process's address space (NULL in kernel mode)
     uintptr_t user_pc, user_sp, user_arg; // user mode: where the thread starts
 };
 

@@ -5,7 +5,7 @@
 #include "page.h"
 #include <string.h>
 
-static struct vmspace *active; // the space in satp, NULL for the kernel's
+struct vmspace *vmspace_active;
 
 struct vmspace *vmspace_create(struct account *account) {
     struct vmspace *vmspace = kmalloc(sizeof(*vmspace), account);
@@ -21,16 +21,16 @@ struct vmspace *vmspace_create(struct account *account) {
 static void free_owned_page(paddr_t pa, void *ctx) { page_free(pa, 1, ctx); }
 
 void vmspace_destroy(struct vmspace *vmspace) {
-    if (active == vmspace) // never free the tables the CPU is walking
+    if (vmspace_active == vmspace) // never free the tables the CPU is walking
         vmspace_switch(NULL);
     arch_vm_destroy(vmspace->arch, free_owned_page, vmspace->account);
     kfree(vmspace);
 }
 
 void vmspace_switch(struct vmspace *vmspace) {
-    if (vmspace == active)
+    if (vmspace == vmspace_active)
         return;
-    active = vmspace;
+    vmspace_active = vmspace;
     arch_vm_activate(vmspace ? vmspace->arch : NULL);
 }
 

@@ -52,3 +52,4 @@ error_t vmspace_check(struct vmspace *vmspace, uintptr_t addr, size_t len, unsig
 // Makes the scheduler's next thread's space current (kernel threads keep
 // whatever is active: the kernel half is the same everywhere).
 void vmspace_switch(struct vmspace *vmspace);
+extern struct vmspace *vmspace_active; // the space in satp, NULL for the kernel's

@@ -18,9 +18,12 @@ import qemu  # noqa: E402
 # (system manifest, what the run measures, the line that ends it)
 RUNS = [
     ('systems/bench_ipc.toml', 'IPC and system calls, kernel mode', None),
+    ('systems/bench_ipc_user.toml', 'IPC and system calls, user mode', None),
+    ('systems/bench_ipc_kernel_user.toml', 'IPC, kernel-mode server and user-mode client', None),
     ('system.toml', 'boot of the echo demo', '[echo_client] done'),
 ]
-TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000}
+TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000,
+           'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None}
 
 
 def main():

@@ -20,14 +20,17 @@ static uint64_t roundtrips(handle_t server, handle_t poll, int rounds) {
 
 void main(struct env *env) {
     handle_t server = env_channel(env, "server");
+    const char *mode = env_str(env, "mode"); // names the metrics
     handle_t poll = sys_poll_create();
     sys_poll_add(poll, server, EVENT_READABLE);
     roundtrips(server, poll, WARMUP);
-    INFO("bench ipc.roundtrip.kernel %lu", (unsigned long) (roundtrips(server, poll, ROUNDS) / ROUNDS));
+    INFO("bench ipc.roundtrip.%s %lu", mode, (unsigned long) (roundtrips(server, poll, ROUNDS) / ROUNDS));
+    if (!env_bool(env, "null_syscall"))
+        sys_system_exit(0);
 
     uint64_t start = read_instret();
     for (int i = 0; i < ROUNDS; i++)
         sys_nop();
-    INFO("bench syscall.null.kernel %lu", (unsigned long) ((read_instret() - start) / ROUNDS));
+    INFO("bench syscall.null.%s %lu", mode, (unsigned long) ((read_instret() - start) / ROUNDS));
     sys_system_exit(0);
 }
