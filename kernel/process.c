@@ -67,11 +67,14 @@ static void process_destroy(struct process *process) {
     list_remove(&process->link);
     if (!process->started)
         not_started--;
+    if (process->on_end)
+        process->on_end(process);
     account_uncharge(&process->account, 0); // the owner's reference
 }
 
 void process_abandon(struct process *process) {
     ASSERT(process->num_threads == 0);
+    process->on_end = NULL; // it never ran: nothing to supervise
     process_destroy(process);
 }
 

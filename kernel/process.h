@@ -26,6 +26,8 @@ struct process {
     struct vmspace *vmspace;       // user mode: the address space (else NULL)
     uintptr_t user_entry;          // user mode: the ELF's entry point
     bool killed;                   // ended by a fault: its threads exit at the next chance
+    uint32_t app_index;            // its app in the boot image
+    void (*on_end)(struct process *process); // told when it ends (supervision)
     struct list link;              // in the list of live processes
 };
 

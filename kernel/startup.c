@@ -3,6 +3,8 @@
 #include "channel.h"
 #include "kmalloc.h"
 #include "manifest.h"
+#include "page.h"
+#include "timer.h"
 #include "process.h"
 #include "sched.h"
 #include "thread.h"
@@ -16,7 +18,17 @@ extern const struct app_image __apps_start[], __apps_end[];
 static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 
 static struct manifest manifest;
-static struct process **processes; // per app; NULL if it could not start
+static struct process **processes; // per app; NULL if it is not running
+
+// Supervision: each app's restarts so far and the timer of the next one.
+struct supervisor {
+    uint32_t restarts;
+    struct ktimer timer;
+};
+static struct supervisor *supervisors;
+
+#define RESTART_DELAY_MIN_MS 10
+#define RESTART_DELAY_MAX_MS 1000
 // Channel pairs made before any app gets an end, so that apps can be wired
 // in any order. Listen channels: [2s] the server's end, [2s + 1] the
 // kernel's, which keeps it to send CONNECTs. Pipes: [2p] the writer's
@@ -62,11 +74,12 @@ static handle_t connect_service(struct process *client, uint32_t service) {
     return give(client, mine);
 }
 
-// Hands out an app's end of a prepared pair (once).
+// Hands out an app's end of a prepared pair (once: a restarted app finds
+// its pipes gone and gets HANDLE_INVALID, as if they were not connected).
 static handle_t take_end(struct process *process, struct channel **slot) {
     struct channel *channel = *slot;
     *slot = NULL;
-    return channel ? give(process, channel) : E_INVALID_ARG;
+    return channel ? give(process, channel) : HANDLE_INVALID;
 }
 
 // The handle or value an item gives the app; strings are placed by the caller.
@@ -186,6 +199,8 @@ static struct process *create_user_process(const struct manifest_app *app, const
     return process;
 }
 
+static void app_ended(struct process *process);
+
 // Creates the process of app `index` if its mode can run here.
 static void create_process(uint32_t index) {
     const struct manifest_app *app = &manifest.apps[index];
@@ -203,11 +218,81 @@ static void create_process(uint32_t index) {
     }
     if (!process)
         return;
+    process->app_index = index;
+    process->on_end = app_ended;
     if (app->memory_limit_kib)
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
     if (app->handle_limit)
         process->handles.limit = MIN(app->handle_limit, HANDLE_SLOTS_MAX);
     processes[index] = process;
+}
+
+// New listen channels for the services app `index` exports, for its next
+// start: clients of the old ones saw them close; new CONNECTs queue here
+// until the app is back.
+static void renew_listen_channels(uint32_t index) {
+    for (uint32_t s = 0; s < manifest.num_services; s++) {
+        if (manifest.services[s].server != index || listen_ends[2 * s])
+            continue;
+        if (listen_ends[2 * s + 1])
+            object_unref(&listen_ends[2 * s + 1]->object);
+        if (channel_create(&kernel_account, &listen_ends[2 * s], &listen_ends[2 * s + 1]))
+            listen_ends[2 * s] = listen_ends[2 * s + 1] = NULL;
+    }
+}
+
+// Starts app `index` again: a process, its environment with new
+// connections, and its first thread.
+static void launch(uint32_t index) {
+    renew_listen_channels(index);
+    create_process(index);
+    struct process *process = processes[index];
+    if (!process)
+        return;
+    if (build_env(index) != OK || start_app(process) != OK) {
+        ERROR("startup: %s not started", process->name);
+        processes[index] = NULL;
+        process_abandon(process);
+    }
+}
+
+static void restart_fire(struct ktimer *timer) {
+    struct supervisor *supervisor = container_of(timer, struct supervisor, timer);
+    uint32_t index = (uint32_t) (supervisor - supervisors);
+    supervisor->restarts++;
+    INFO("restarting %s (restart %u); free memory %lu bytes", manifest_string(&manifest, manifest.apps[index].name),
+         supervisor->restarts, (unsigned long) (page_free_count() * PAGE_SIZE + kmalloc_free_bytes()));
+    launch(index);
+}
+
+// A process of the system ended: restart it if its policy says so, after a
+// delay that doubles with each restart (10 ms up to 1 s).
+static void app_ended(struct process *process) {
+    uint32_t index = process->app_index;
+    uint8_t policy = manifest.apps[index].restart;
+    processes[index] = NULL;
+    if (policy == RESTART_NEVER || (policy == RESTART_ON_FAILURE && !process->killed))
+        return;
+    struct supervisor *supervisor = &supervisors[index];
+    uint32_t shift = MIN(supervisor->restarts, 7u);
+    uint64_t delay_ms = MIN((uint64_t) RESTART_DELAY_MIN_MS << shift, (uint64_t) RESTART_DELAY_MAX_MS);
+    INFO("%s ended%s; restarting it in %lu ms", process->name, process->killed ? " by a fault" : "",
+         (unsigned long) delay_ms);
+    renew_listen_channels(index);
+    ktimer_arm(&supervisor->timer, arch_time_ticks() + ns_to_ticks(delay_ms * 1000000));
+}
+
+int32_t startup_reconnect(struct process *process, const char *name) {
+    if (!supervisors || process->app_index >= manifest.num_apps
+        || processes[process->app_index] != process)
+        return E_NOT_FOUND;
+    const struct manifest_app *app = &manifest.apps[process->app_index];
+    for (uint32_t i = 0; i < app->num_items; i++) {
+        const struct manifest_item *item = &manifest.items[app->first_item + i];
+        if (item->kind == ITEM_SERVICE && strcmp(manifest_string(&manifest, item->name), name) == 0)
+            return connect_service(process, item->a);
+    }
+    return E_NOT_FOUND;
 }
 
 static void report_ready(void) {
@@ -244,9 +329,12 @@ void startup_run(const void *image, size_t size) {
         return;
     }
     processes = kzalloc((manifest.num_apps + 1) * sizeof(*processes), &kernel_account);
+    supervisors = kzalloc((manifest.num_apps + 1) * sizeof(*supervisors), &kernel_account);
+    for (uint32_t i = 0; supervisors && i < manifest.num_apps; i++)
+        ktimer_init(&supervisors[i].timer, restart_fire);
     listen_ends = create_pairs(manifest.num_services);
     pipe_ends = create_pairs(manifest.num_pipes);
-    if (!processes || !listen_ends || !pipe_ends) {
+    if (!processes || !supervisors || !listen_ends || !pipe_ends) {
         ERROR("startup: out of memory");
         return;
     }

@@ -16,3 +16,8 @@ struct app_image {
 // Starts every app of the image at [image, image + size); problems are
 // logged and the apps that can start still do.
 void startup_run(const void *image, size_t size);
+
+struct process;
+// A new connection to the service the app's spec names `name` (for clients
+// whose server was restarted); E_NOT_FOUND if it has no such service item.
+int32_t startup_reconnect(struct process *process, const char *name);

@@ -8,7 +8,9 @@
 #include "sched.h"
 #include "thread.h"
 #include "timer.h"
+#include "startup.h"
 #include "vmspace.h"
+#include <aster/env.h>
 #include <aster/syscall.h>
 
 // Handlers are kept out of line so that dispatch is a jump table of tail calls.
@@ -127,6 +129,17 @@ static NOINLINE long syscall_heap_grow(long size) {
     return memory ? (long) memory : E_NO_MEMORY;
 }
 
+static NOINLINE long syscall_service_reconnect(long name, long len) {
+    char buffer[ENV_NAME_MAX];
+    if (len <= 0 || len >= ENV_NAME_MAX)
+        return E_INVALID_ARG;
+    error_t err = copy_from(buffer, name, (size_t) len);
+    if (err)
+        return err;
+    buffer[len] = '\0';
+    return startup_reconnect(caller(), buffer);
+}
+
 // Inlined into each mode's entry (link-time optimization): a call less per system call.
 __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n) {
     (void) a4;
@@ -153,6 +166,7 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_SYSTEM_EXIT: syscall_system_exit(a0);
     case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
     case SYS_HEAP_GROW: return syscall_heap_grow(a0);
+    case SYS_SERVICE_RECONNECT: return syscall_service_reconnect(a0, a1);
     default: return E_NOT_SUPPORTED;
     }
 }

@@ -12,12 +12,22 @@ void main(struct env *env) {
         char text[64];
         int len = snprintf(text, sizeof(text), "hello #%d from echo_client", i);
         error_t err = msg_send_data(echo, text, len);
+        struct msg reply;
+        long type = err ? err : msg_wait(echo, &buf, &reply);
+        if (type == E_NO_PEER && env_bool(env, "reconnect")) {
+            // The server ended (and is being restarted): ask again.
+            INFO("server gone; reconnecting");
+            sys_handle_close(echo);
+            echo = env_reconnect(env, "echo");
+            if (IS_ERROR(echo))
+                return;
+            i--;
+            continue;
+        }
         if (err) {
             ERROR("send failed: %s", error_name(err));
             return;
         }
-        struct msg reply;
-        long type = msg_wait(echo, &buf, &reply);
         if (type != MSG_DATA) {
             ERROR("no reply: %s", IS_ERROR(type) ? error_name(type) : msg_type_name(type));
             return;

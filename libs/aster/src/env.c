@@ -1,6 +1,7 @@
 #include <aster/env.h>
 #include <aster/error.h>
 #include <aster/log.h>
+#include <aster/syscall.h>
 #include <string.h>
 
 static const char *type_names[] = {
@@ -59,6 +60,15 @@ const void *env_blob(const struct env *env, const char *name, size_t *size) {
     const struct env_item *item = find(env, name, ENV_BLOB);
     *size = item ? item->length : 0;
     return item ? (const void *) (uintptr_t) item->value : NULL;
+}
+
+handle_t env_reconnect(const struct env *env, const char *name) {
+    if (!find(env, name, ENV_CHANNEL))
+        return E_NOT_FOUND;
+    long handle = sys_service_reconnect(name, strlen(name));
+    if (IS_ERROR(handle))
+        ERROR("cannot reconnect to \"%s\": %s", name, error_name(handle));
+    return (handle_t) handle;
 }
 
 handle_t env_stdin(const struct env *env) {

@@ -34,6 +34,7 @@ int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }
 long sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
 error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMORY_STATS, stats); }
 long sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
+long sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SYS_SERVICE_RECONNECT, name, len); }
 
 void sys_thread_exit(void) {
     SYSCALL0(SYS_THREAD_EXIT);

@@ -46,5 +46,9 @@ const void *env_blob(const struct env *env, const char *name, size_t *size);
 // not connect them (stdin then reads as empty; see <aster/stream.h>).
 handle_t env_stdin(const struct env *env);
 handle_t env_stdout(const struct env *env);
+// A new channel to the service `name` (declared in app.toml), after the
+// old one closed because the server ended and was restarted. The old handle
+// is the app's to close.
+handle_t env_reconnect(const struct env *env, const char *name);
 // The item at index i (for walking every item, e.g. all listen channels).
 const struct env_item *env_item_at(const struct env *env, uint32_t index);

@@ -27,6 +27,7 @@ enum syscall_number {
     SYS_SYSTEM_EXIT,
     SYS_MEMORY_STATS,
     SYS_HEAP_GROW,
+    SYS_SERVICE_RECONNECT,
     SYS_COUNT
 };
 
@@ -93,3 +94,8 @@ error_t sys_memory_stats(struct memory_stats *stats);
 // address is in the upper half, so it is negative as a long: errors are the
 // values from -4095 to -1.)
 long sys_heap_grow(size_t size);
+
+// A new channel to the service the app's spec names `name`, for a client
+// whose server was restarted (its old channel closed). E_NOT_FOUND if the
+// spec has no such service item.
+long sys_service_reconnect(const char *name, size_t len);

@@ -1,0 +1,66 @@
+// A hostile app for the user-mode tests: it passes kernel addresses and
+// unmapped addresses to every system call that takes a pointer, exhausts its
+// handle and memory quotas, and finally writes to kernel memory, which ends
+// it. Every attempt must fail cleanly; the system test checks that the
+// kernel frees everything it held (its supervisor restarts it, and free
+// memory must be the same at each restart).
+#include <aster/aster.h>
+#include <aster/test.h>
+
+static const uintptr_t bad_addresses[] = {
+    0xffffffff80200000ull, // the kernel image
+    0xffffffc080000000ull, // the kernel's direct map of RAM
+    0x0,                   // nothing
+    0x3000,                // below the app
+    0x1000000000ull,       // the heap, not grown
+    0x3f00010000ull,       // above the first stack
+    0x7ffffffffff0ull,     // past the user half
+};
+
+static void attack_system_calls(uintptr_t bad) {
+    void *p = (void *) bad;
+    handle_t a, b;
+    EXPECT_EQ(sys_channel_create(&a, &b), OK);
+    EXPECT_EQ(sys_log_write(p, 16), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_log_read(p, 16), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_create(p, &b), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_create(&a, p), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 0, 64), p, NULL), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 1, 0), NULL, p), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 0, 4), "data", NULL), OK);
+    EXPECT_EQ(sys_channel_recv(b, p, 64, NULL), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_recv(b, (char[8]){0}, 8, NULL), MSGINFO(5, 0, 4)); // still there
+    EXPECT_EQ(sys_memory_stats(p), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_thread_spawn((void (*)(void *)) bad, NULL), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_service_reconnect(p, 4), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_handle_close(a), OK);
+    EXPECT_EQ(sys_handle_close(b), OK);
+}
+
+static void exhaust_quotas(void) {
+    static handle_t handles[4096];
+    int count = 0;
+    error_t err = OK;
+    while (count < 4094 && (err = sys_channel_create(&handles[count], &handles[count + 1])) == OK)
+        count += 2;
+    EXPECT_EQ(err, E_TOO_MANY_HANDLES);
+    long timer = sys_timer_create();
+    EXPECT_EQ(timer, E_TOO_MANY_HANDLES);
+    for (int i = 0; i < count; i++)
+        EXPECT_EQ(sys_handle_close(handles[i]), OK);
+    long heap;
+    while (!IS_ERROR(heap = sys_heap_grow(64 * 1024)))
+        ;
+    EXPECT_EQ(heap, E_QUOTA);
+    INFO("quotas reached: %d handles", count);
+}
+
+void main(struct env *env) {
+    (void) env;
+    for (size_t i = 0; i < sizeof(bad_addresses) / sizeof(bad_addresses[0]); i++)
+        attack_system_calls(bad_addresses[i]);
+    exhaust_quotas();
+    INFO("attacks done, %d failures; now writing to kernel memory", test_failures());
+    *(volatile int *) 0xffffffff80200000ull = 0;
+    ERROR("FAIL: the kernel let me write to its memory");
+}
