@@ -47,3 +47,28 @@ def test_a_bad_system_call_argument_is_an_error_not_a_crash(boot):
                   timeout=30)
     assert '[crasher] bad pointer: E_BAD_ADDRESS' in result.output
     assert '[crasher] still alive after "bad_syscall"' in result.output
+
+
+ELF_CASES = {
+    'truncated': (lambda elf: elf[:100], 'program headers outside file'),
+    'not RISC-V': (lambda elf: elf[:18] + (62).to_bytes(2, 'little') + elf[20:], 'not RISC-V'),
+    'bad magic': (lambda elf: b'\x7fELG' + elf[4:], 'bad magic'),
+}
+
+
+@pytest.mark.mode_specific
+@pytest.mark.parametrize('case', sorted(ELF_CASES))
+def test_a_bad_elf_file_is_refused_and_the_rest_runs(boot, tmp_path, case):
+    import os
+    import shutil
+    from conftest import ROOT
+    elves = tmp_path / 'elves'
+    shutil.copytree(os.path.join(ROOT, 'build', 'uapps'), elves)
+    corrupt, reason = ELF_CASES[case]
+    hello = elves / 'hello.elf'
+    hello.write_bytes(corrupt(hello.read_bytes()))
+    system = '[[app]]\nname = "hello"\n[[app]]\nname = "echo"\n[[app]]\nname = "echo_client"\n'
+    result = boot(system, isolation='user', elves=str(elves), until='[echo_client] done', timeout=30)
+    assert f'[kernel] ERROR: startup: hello: cannot load its ELF file: {reason}' in result.output
+    assert '[hello]' not in result.output
+    assert '[echo_client] reply: hello #3 from echo_client' in result.output
