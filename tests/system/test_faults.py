@@ -24,6 +24,7 @@ FAULTS = {
     'misaligned': r'(load|store) address misaligned at pc [0-9a-f]+',  # an AMO: QEMU says load
     'stack': r'store page fault at pc [0-9a-f]+ \(address 3e',
     'jump': r'instruction page fault at pc 4000 \(address 4000\)',
+    'float': r'illegal instruction at pc [0-9a-f]+',
 }
 
 

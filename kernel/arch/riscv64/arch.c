@@ -227,6 +227,9 @@ void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_sta
     tf->regs[2] = sp;
     tf->regs[10] = arg;
     tf->sepc = pc;
-    tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+    // U-mode, interrupts on once there. The FPU and vector unit stay off
+    // (FS = VS = 0): their registers are not switched, so using them traps.
+    tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM | SSTATUS_FS | SSTATUS_VS))
+                | SSTATUS_SPIE;
     arch_trap_resume(tf);
 }

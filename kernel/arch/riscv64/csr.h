@@ -16,6 +16,8 @@
 #define SSTATUS_SPIE (1ull << 5)
 #define SSTATUS_SPP  (1ull << 8)
 #define SSTATUS_SUM  (1ull << 18)
+#define SSTATUS_VS   (3ull << 9)
+#define SSTATUS_FS   (3ull << 13)
 
 #define SIE_STIE (1ull << 5)
 #define SIE_SEIE (1ull << 9)
