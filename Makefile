@@ -36,6 +36,8 @@ APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
 .PHONY: all kernel uapps image check-specs run test bench debug setup clean
+# Keep intermediate objects (the app objects are linked twice: kernel and user).
+.SECONDARY:
 .DEFAULT_GOAL := all
 all: kernel uapps check-specs
 kernel: $(BUILD)/kernel.elf

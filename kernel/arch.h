@@ -23,15 +23,18 @@ paddr_t ptr_to_paddr(const void *ptr);
 #define VM_READ  (1u << 0)
 #define VM_WRITE (1u << 1)
 #define VM_EXEC  (1u << 2)
-#define VM_OWNED (1u << 3) // freed with the space (arch_vm_destroy calls free_page)
-// A new, empty user address space, or NULL.
-void *arch_vm_create(void);
+#define VM_OWNED (1u << 3) // the page belongs to the space: freed with it
+struct account;
+// A new, empty user address space, or NULL. Its page tables (and pages
+// mapped VM_OWNED) are charged to `account`.
+void *arch_vm_create(struct account *account);
 // Maps 4 KiB pages [va, va + size) -> [pa, pa + size) for the user.
-error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags);
+error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags,
+                    struct account *account);
 // The page containing va: its physical address and VM_* flags; false if unmapped.
 bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags);
-// Frees the space; free_page is called for each page mapped VM_OWNED.
-void arch_vm_destroy(void *vm, void (*free_page)(paddr_t pa, void *ctx), void *ctx);
+// Frees the space: its tables and the pages mapped VM_OWNED.
+void arch_vm_destroy(void *vm, struct account *account);
 // Switches to a space (NULL: the kernel's own).
 void arch_vm_activate(void *vm);
 // Enters user mode at pc with sp and a0 = arg; the kernel stack for traps

@@ -9,7 +9,7 @@ struct vmspace *vmspace_active;
 
 struct vmspace *vmspace_create(struct account *account) {
     struct vmspace *vmspace = kmalloc(sizeof(*vmspace), account);
-    void *arch = vmspace ? arch_vm_create() : NULL;
+    void *arch = vmspace ? arch_vm_create(account) : NULL;
     if (!arch) {
         kfree(vmspace);
         return NULL;
@@ -18,12 +18,10 @@ struct vmspace *vmspace_create(struct account *account) {
     return vmspace;
 }
 
-static void free_owned_page(paddr_t pa, void *ctx) { page_free(pa, 1, ctx); }
-
 void vmspace_destroy(struct vmspace *vmspace) {
     if (vmspace_active == vmspace) // never free the tables the CPU is walking
         vmspace_switch(NULL);
-    arch_vm_destroy(vmspace->arch, free_owned_page, vmspace->account);
+    arch_vm_destroy(vmspace->arch, vmspace->account);
     kfree(vmspace);
 }
 
@@ -41,7 +39,8 @@ static error_t map_new(struct vmspace *vmspace, uintptr_t va, size_t size, unsig
         if (!page)
             return E_NO_MEMORY; // mapped pages are freed with the space
         memset(paddr_to_ptr(page), 0, PAGE_SIZE);
-        error_t err = arch_vm_map(vmspace->arch, va + off, page, PAGE_SIZE, flags | VM_OWNED);
+        error_t err = arch_vm_map(vmspace->arch, va + off, page, PAGE_SIZE, flags | VM_OWNED,
+                                  vmspace->account);
         if (err) {
             page_free(page, 1, vmspace->account);
             return err;
@@ -104,7 +103,7 @@ uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len) {
     if (len == 0 || va + size > USER_DATA_END || ((uintptr_t) data & (PAGE_SIZE - 1))
         || !arch_is_kernel_ram(data, len))
         return 0;
-    if (arch_vm_map(vmspace->arch, va, ptr_to_paddr(data), size, VM_READ))
+    if (arch_vm_map(vmspace->arch, va, ptr_to_paddr(data), size, VM_READ, vmspace->account))
         return 0;
     vmspace->data_end += size + PAGE_SIZE;
     return va;

@@ -59,7 +59,7 @@ bool arch_is_kernel_ram_slow(const void *ptr, size_t len) {
 
 static void map_image_range(char *start, char *end, uint64_t flags) {
     error_t err = pagetable_map(kernel_root, (vaddr_t) start, ptr_to_paddr(start),
-                                ALIGN_UP((uint64_t) (end - start), PAGE_SIZE), flags | PTE_G);
+                                ALIGN_UP((uint64_t) (end - start), PAGE_SIZE), flags | PTE_G, &kernel_account);
     if (err)
         PANIC("cannot map the kernel image: %s", error_name(err));
 }
@@ -67,7 +67,7 @@ static void map_image_range(char *start, char *end, uint64_t flags) {
 // Builds the kernel's page table: the image with per-section permissions and
 // every RAM region in the direct map. Devices are added by arch_map_device.
 void arch_vm_init(void) {
-    kernel_root = pagetable_create();
+    kernel_root = pagetable_create(&kernel_account);
     if (!kernel_root)
         PANIC("no memory for the kernel page table");
     map_image_range(__kernel_start, __text_end, PTE_R | PTE_X);
@@ -75,20 +75,21 @@ void arch_vm_init(void) {
     map_image_range(__rodata_end, __kernel_end, PTE_R | PTE_W);
     for (int i = 0; i < num_ram_regions; i++) {
         error_t err = pagetable_map(kernel_root, (vaddr_t) paddr_to_ptr(ram_regions[i].base),
-                                    ram_regions[i].base, ram_regions[i].size, PTE_R | PTE_W | PTE_G);
+                                    ram_regions[i].base, ram_regions[i].size, PTE_R | PTE_W | PTE_G,
+                                    &kernel_account);
         if (err)
             PANIC("cannot map RAM: %s", error_name(err));
     }
     pagetable_activate(kernel_root);
 }
 
-void *arch_vm_create(void) { return pagetable_create_user(kernel_root); }
+void *arch_vm_create(struct account *account) { return pagetable_create_user(kernel_root, account); }
 
-error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags) {
+error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags, struct account *account) {
     uint64_t pte = PTE_U | (flags & VM_READ ? PTE_R : 0) | (flags & VM_WRITE ? PTE_W : 0)
                  | (flags & VM_EXEC ? PTE_X : 0) | (flags & VM_OWNED ? PTE_OWNED : 0);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) { // 4 KiB pages: lookups stay simple
-        error_t err = pagetable_map(vm, va + off, pa + off, PAGE_SIZE, pte);
+        error_t err = pagetable_map(vm, va + off, pa + off, PAGE_SIZE, pte, account);
         if (err)
             return err;
     }
@@ -106,9 +107,7 @@ bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags) {
     return true;
 }
 
-void arch_vm_destroy(void *vm, void (*free_page)(paddr_t pa, void *ctx), void *ctx) {
-    pagetable_destroy_user(vm, free_page, ctx);
-}
+void arch_vm_destroy(void *vm, struct account *account) { pagetable_destroy_user(vm, account); }
 
 void arch_vm_activate(void *vm) { pagetable_activate(vm ? vm : kernel_root); }
 
@@ -132,7 +131,7 @@ void *arch_map_device(paddr_t base, uint64_t size) {
         return NULL;
     if (kernel_root) {
         error_t err = pagetable_map(kernel_root, (vaddr_t) paddr_to_ptr(start), start, len,
-                                    PTE_R | PTE_W | PTE_G);
+                                    PTE_R | PTE_W | PTE_G, &kernel_account);
         if (err && err != E_ALREADY_EXISTS)
             return NULL;
         __asm__ volatile("sfence.vma" ::: "memory");

@@ -1,4 +1,5 @@
 #pragma once
+#include "../../account.h"
 #include "../../arch.h"
 
 #define PTE_V (1ull << 0)
@@ -12,11 +13,13 @@
 #define PTE_OWNED (1ull << 8) // software bit: a user page the space frees
 
 // An empty root (or lower) table, or NULL when out of memory.
-uint64_t *pagetable_create(void);
+uint64_t *pagetable_create(struct account *account);
 // Maps [va, va + size) to [pa, pa + size) with the largest pages that fit.
 // Fails with E_ALREADY_EXISTS if any page is already mapped.
-error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags);
+// Tables it needs are charged to `account`.
+error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags,
+                      struct account *account);
 void pagetable_activate(uint64_t *root);
-uint64_t *pagetable_create_user(const uint64_t *kernel);
+uint64_t *pagetable_create_user(const uint64_t *kernel, struct account *account);
 uint64_t *pagetable_leaf(uint64_t *root, vaddr_t va);
-void pagetable_destroy_user(uint64_t *root, void (*free_page)(paddr_t, void *), void *ctx);
+void pagetable_destroy_user(uint64_t *root, struct account *account);

@@ -1,0 +1,284 @@
+// Decoding of the type, import, function, table, memory, global, export and
+// start sections.
+#include "decode.h"
+
+void *decode_alloc(struct reader *rd, struct wasm_module *m, size_t count, size_t size) {
+    void *ptr = arena_alloc(&m->arena, count, size);
+    if (!ptr)
+        reader_nomem(rd);
+    return ptr;
+}
+
+bool read_valtype(struct reader *rd, uint8_t *out) {
+    if (!read_byte(rd, out))
+        return false;
+    switch (*out) {
+    case WASM_I32: case WASM_I64: case WASM_F32: case WASM_F64:
+    case WASM_FUNCREF: case WASM_EXTERNREF:
+        return true;
+    }
+    rd->pos--;
+    return reader_fail(rd, "malformed value type");
+}
+
+bool read_reftype(struct reader *rd, uint8_t *out) {
+    if (!read_byte(rd, out))
+        return false;
+    if (*out == WASM_FUNCREF || *out == WASM_EXTERNREF)
+        return true;
+    rd->pos--;
+    return reader_fail(rd, "malformed reference type");
+}
+
+// A vector length, refused early if the section cannot hold that many
+// items of at least min_size bytes each.
+static bool read_count(struct reader *rd, size_t min_size, uint32_t *count) {
+    if (!read_u32(rd, count))
+        return false;
+    if ((size_t) (rd->end - rd->pos) / min_size < *count)
+        return reader_fail(rd, "unexpected end of section or function");
+    return true;
+}
+
+bool decode_types(struct reader *rd, struct wasm_module *m) {
+    if (!read_count(rd, 3, &m->type_count))
+        return false;
+    m->types = decode_alloc(rd, m, m->type_count, sizeof *m->types);
+    for (uint32_t i = 0; m->types && i < m->type_count; i++) {
+        uint8_t form;
+        uint32_t params, results;
+        if (!read_byte(rd, &form))
+            return false;
+        if (form != 0x60)
+            return reader_fail(rd, "malformed function type");
+        if (!read_count(rd, 1, &params))
+            return false;
+        uint8_t *types = decode_alloc(rd, m, (size_t) params + 1, 1);
+        for (uint32_t j = 0; types && j < params; j++)
+            if (!read_valtype(rd, &types[j]))
+                return false;
+        if (!types || !read_count(rd, 1, &results))
+            return false;
+        uint8_t *all = decode_alloc(rd, m, (size_t) params + results + 1, 1);
+        if (!all)
+            return false;
+        for (uint32_t j = 0; j < params; j++)
+            all[j] = types[j];
+        for (uint32_t j = 0; j < results; j++)
+            if (!read_valtype(rd, &all[params + j]))
+                return false;
+        m->types[i] = (struct wasm_functype){params, results, all};
+    }
+    return m->types != NULL;
+}
+
+static bool read_limits(struct reader *rd, struct wasm_limits *out) {
+    uint8_t flags;
+    if (!read_byte(rd, &flags))
+        return false;
+    if (flags > 1)
+        return reader_fail(rd, "integer too large");
+    out->has_max = flags == 1;
+    if (!read_u32(rd, &out->min))
+        return false;
+    out->max = 0;
+    return !out->has_max || read_u32(rd, &out->max);
+}
+
+static bool check_limits(struct reader *rd, const struct wasm_limits *l, uint64_t bound,
+                         const char *too_big) {
+    if (l->min > bound || (l->has_max && l->max > bound))
+        return reader_invalid(rd, too_big);
+    if (l->has_max && l->max < l->min)
+        return reader_invalid(rd, "size minimum must not be greater than maximum");
+    return true;
+}
+
+static bool read_memtype(struct reader *rd, struct wasm_limits *out) {
+    return read_limits(rd, out) &&
+           check_limits(rd, out, WASM_MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
+}
+
+static bool read_tabletype(struct reader *rd, struct wasm_table_def *out) {
+    return read_reftype(rd, &out->elem_type) && read_limits(rd, &out->limits) &&
+           check_limits(rd, &out->limits, UINT32_MAX, "table size");
+}
+
+static bool read_globaltype(struct reader *rd, uint8_t *type, bool *mutable_) {
+    uint8_t mut;
+    if (!read_valtype(rd, type) || !read_byte(rd, &mut))
+        return false;
+    if (mut > 1)
+        return rd->pos--, reader_fail(rd, "malformed mutability");
+    *mutable_ = mut;
+    return true;
+}
+
+static bool read_import(struct reader *rd, struct wasm_module *m, struct wasm_import_desc *imp) {
+    uint8_t kind;
+    if (!read_name(rd, &imp->module) || !read_name(rd, &imp->name) || !read_byte(rd, &kind))
+        return false;
+    imp->kind = kind;
+    switch (kind) {
+    case WASM_EXTERN_FUNC:
+        if (!read_u32(rd, &imp->type_index))
+            return false;
+        if (imp->type_index >= m->type_count)
+            return reader_invalid(rd, "unknown type");
+        m->func_import_count++;
+        return true;
+    case WASM_EXTERN_TABLE: {
+        struct wasm_table_def def;
+        if (!read_tabletype(rd, &def))
+            return false;
+        imp->elem_type = def.elem_type, imp->limits = def.limits;
+        m->table_import_count++;
+        return true;
+    }
+    case WASM_EXTERN_MEMORY:
+        m->memory_import_count++;
+        return read_memtype(rd, &imp->limits);
+    case WASM_EXTERN_GLOBAL:
+        m->global_import_count++;
+        return read_globaltype(rd, &imp->global_type, &imp->global_mutable);
+    }
+    return reader_fail(rd, "malformed import kind");
+}
+
+bool decode_imports(struct reader *rd, struct wasm_module *m) {
+    if (!read_count(rd, 4, &m->import_count))
+        return false;
+    m->imports = decode_alloc(rd, m, m->import_count, sizeof *m->imports);
+    for (uint32_t i = 0; m->imports && i < m->import_count; i++)
+        if (!read_import(rd, m, &m->imports[i]))
+            return false;
+    if (m->imports && m->memory_import_count > 1)
+        return reader_invalid(rd, "multiple memories");
+    return m->imports != NULL;
+}
+
+// Fills the imported part of the function, table and global index spaces
+// with `defined` more entries of each kind.
+static bool import_funcs(struct reader *rd, struct wasm_module *m, uint32_t defined) {
+    m->func_count = m->func_import_count + defined;
+    m->func_types = decode_alloc(rd, m, m->func_count, sizeof(uint32_t));
+    if (!m->func_types)
+        return false;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->import_count; i++)
+        if (m->imports[i].kind == WASM_EXTERN_FUNC)
+            m->func_types[n++] = m->imports[i].type_index;
+    return true;
+}
+
+static bool import_tables(struct reader *rd, struct wasm_module *m, uint32_t defined) {
+    m->table_count = m->table_import_count + defined;
+    m->tables = decode_alloc(rd, m, m->table_count, sizeof *m->tables);
+    if (!m->tables)
+        return false;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->import_count; i++)
+        if (m->imports[i].kind == WASM_EXTERN_TABLE)
+            m->tables[n++] = (struct wasm_table_def){m->imports[i].elem_type, m->imports[i].limits};
+    return true;
+}
+
+static bool import_globals(struct reader *rd, struct wasm_module *m, uint32_t defined) {
+    m->global_count = m->global_import_count + defined;
+    m->globals = decode_alloc(rd, m, m->global_count, sizeof *m->globals);
+    if (!m->globals)
+        return false;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->import_count; i++)
+        if (m->imports[i].kind == WASM_EXTERN_GLOBAL) {
+            m->globals[n].type = m->imports[i].global_type;
+            m->globals[n++].mutable_ = m->imports[i].global_mutable;
+        }
+    return true;
+}
+
+bool decode_functions(struct reader *rd, struct wasm_module *m) {
+    uint32_t count;
+    if (!read_count(rd, 1, &count) || !import_funcs(rd, m, count))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t *type = &m->func_types[m->func_import_count + i];
+        if (!read_u32(rd, type))
+            return false;
+        if (*type >= m->type_count)
+            return reader_invalid(rd, "unknown type");
+    }
+    return true;
+}
+
+bool decode_tables(struct reader *rd, struct wasm_module *m) {
+    uint32_t count;
+    if (!read_count(rd, 3, &count) || !import_tables(rd, m, count))
+        return false;
+    for (uint32_t i = 0; i < count; i++)
+        if (!read_tabletype(rd, &m->tables[m->table_import_count + i]))
+            return false;
+    return true;
+}
+
+bool decode_memories(struct reader *rd, struct wasm_module *m) {
+    uint32_t count;
+    if (!read_count(rd, 2, &count))
+        return false;
+    for (uint32_t i = 0; i < count; i++)
+        if (!read_memtype(rd, &m->memory))
+            return false;
+    m->memory_count = m->memory_import_count + count;
+    if (m->memory_count > 1)
+        return reader_invalid(rd, "multiple memories");
+    return true;
+}
+
+bool decode_globals(struct reader *rd, struct wasm_module *m) {
+    uint32_t count;
+    if (!read_count(rd, 4, &count) || !import_globals(rd, m, count))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        struct wasm_global_def *g = &m->globals[m->global_import_count + i];
+        if (!read_globaltype(rd, &g->type, &g->mutable_) || !read_const_expr(rd, &g->init))
+            return false;
+    }
+    return true;
+}
+
+bool decode_exports(struct reader *rd, struct wasm_module *m) {
+    if (!read_count(rd, 3, &m->export_count))
+        return false;
+    m->exports = decode_alloc(rd, m, m->export_count, sizeof *m->exports);
+    for (uint32_t i = 0; m->exports && i < m->export_count; i++) {
+        struct wasm_export_desc *e = &m->exports[i];
+        uint8_t kind;
+        if (!read_name(rd, &e->name) || !read_byte(rd, &kind) || !read_u32(rd, &e->index))
+            return false;
+        if (kind > WASM_EXTERN_GLOBAL)
+            return reader_fail(rd, "malformed export kind");
+        e->kind = kind;
+    }
+    return m->exports != NULL;
+}
+
+bool decode_start(struct reader *rd, struct wasm_module *m) {
+    m->has_start = true;
+    return read_u32(rd, &m->start);
+}
+
+bool decode_index_spaces(struct reader *rd, struct wasm_module *m) {
+    if (!m->func_types && !import_funcs(rd, m, 0))
+        return false;
+    if (!m->tables && !import_tables(rd, m, 0))
+        return false;
+    if (!m->globals && !import_globals(rd, m, 0))
+        return false;
+    if (m->memory_count == 0)
+        m->memory_count = m->memory_import_count;
+    if (m->memory_import_count && m->memory_count == 1)
+        for (uint32_t i = 0; i < m->import_count; i++)
+            if (m->imports[i].kind == WASM_EXTERN_MEMORY)
+                m->memory = m->imports[i].limits;
+    return true;
+}
