@@ -155,9 +155,10 @@ bench: kernel uapps check-specs
 # --- tests
 include tests/unit/unit.mk
 
-FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf
+FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
+    $(BUILD)/host/fuzz_manifest
 
-test: kernel uapps check-specs $(UNIT_TESTS) $(FUZZERS)
+test: kernel uapps check-specs image $(UNIT_TESTS) $(FUZZERS)
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) $(UNIT_TESTS)
 
 clean:

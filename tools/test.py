@@ -24,16 +24,21 @@ def run_unit(binary, env):
     return passed, failed
 
 
+# Real inputs to start each fuzzer from (paths under the build directory).
+SEEDS = {'fuzz_fdt': ['host/virt.dtb'], 'fuzz_manifest': ['systems/system.img']}
+
+
 def run_fuzz(binary, build, seconds):
-    """A bounded libFuzzer run seeded with the QEMU device tree; passes if it
-    finds no crash, leak or timeout."""
+    """A bounded libFuzzer run, seeded with real inputs where there are some;
+    passes if it finds no crash, leak or timeout."""
     name = os.path.basename(binary)
     corpus = os.path.join(build, 'fuzz', name)
     os.makedirs(corpus, exist_ok=True)
-    seed = os.path.join(build, 'host', 'virt.dtb')
-    if name == 'fuzz_fdt' and os.path.exists(seed):
-        with open(seed, 'rb') as src, open(os.path.join(corpus, 'virt.dtb'), 'wb') as dst:
-            dst.write(src.read())
+    for seed in SEEDS.get(name, []):
+        path = os.path.join(build, seed)
+        if os.path.exists(path):
+            with open(path, 'rb') as src, open(os.path.join(corpus, os.path.basename(seed)), 'wb') as dst:
+                dst.write(src.read())
     print(f'== {name} ({seconds} s)', flush=True)
     proc = subprocess.run([binary, f'-max_total_time={seconds}', '-seed=1', '-timeout=10',
                            f'-artifact_prefix={corpus}/', corpus],

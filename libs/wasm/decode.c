@@ -83,6 +83,8 @@ int module_decode(struct wasm_module *m, const uint8_t *bytes, size_t len, struc
     rd.pos += 4;
     if (!read_sections(&rd, m))
         return rd.status;
+    if (!decode_index_spaces(&rd, m))
+        return rd.status;
     if (m->func_count - m->func_import_count != 0 && !m->codes)
         return reader_fail(&rd, "function and code section have inconsistent lengths"), rd.status;
     if (m->has_data_count && m->data_count != 0 && !m->datas)

@@ -87,8 +87,6 @@ static bool check_datas(struct reader *rd, const struct wasm_module *m) {
 }
 
 bool decode_finish(struct reader *rd, struct wasm_module *m) {
-    if (!decode_index_spaces(rd, m))
-        return false;
     m->declared_funcs = decode_alloc(rd, m, m->func_count / 8 + 1, 1);
     if (!m->declared_funcs || !check_globals(rd, m) || !check_exports(rd, m) ||
         !check_start(rd, m) || !check_datas(rd, m))

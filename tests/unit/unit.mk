@@ -62,3 +62,8 @@ $(BUILD)/host/test_elf: tests/unit/test_elf.c kernel/elf.c kernel/elf.h $(BUILD)
 $(BUILD)/host/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_elf.c kernel/elf.c -o $@
+
+# The kernel's boot-image parser, fuzzed on the host.
+$(BUILD)/host/fuzz_manifest: tests/fuzz/fuzz_manifest.c kernel/manifest.c kernel/manifest.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(KERNEL_HOST_FLAGS) tests/fuzz/fuzz_manifest.c kernel/manifest.c -o $@

@@ -1,0 +1,74 @@
+// The emitter behind the validator: it writes the internal code (compile.h)
+// while validation walks a function body.
+#include "compile.h"
+#include <string.h>
+
+void emit_init(struct emitter *out, const struct wasm_allocator *alloc) {
+    *out = (struct emitter){NULL, 0, 0, *alloc, false};
+}
+
+static bool emit_grow(struct emitter *out) {
+    uint32_t capacity = out->capacity ? out->capacity * 2 : 256;
+    if (capacity < out->capacity)
+        return false;
+    uint32_t *words = out->alloc.alloc(out->alloc.ctx, (size_t) capacity * sizeof *words);
+    if (!words)
+        return false;
+    if (out->words) {
+        memcpy(words, out->words, (size_t) out->count * sizeof *words);
+        out->alloc.free(out->alloc.ctx, out->words, (size_t) out->capacity * sizeof *words);
+    }
+    out->words = words;
+    out->capacity = capacity;
+    return true;
+}
+
+void emit_word(struct emitter *out, uint32_t word) {
+    if (out->failed)
+        return;
+    if (out->count == out->capacity && !emit_grow(out)) {
+        out->failed = true;
+        return;
+    }
+    out->words[out->count++] = word;
+}
+
+void emit_u64(struct emitter *out, uint64_t value) {
+    emit_word(out, (uint32_t) value);
+    emit_word(out, (uint32_t) (value >> 32));
+}
+
+void emit_fixup(struct emitter *out, uint32_t *list) {
+    uint32_t at = out->count;
+    emit_word(out, *list);
+    if (!out->failed)
+        *list = at;
+}
+
+void emit_patch(struct emitter *out, uint32_t *list, uint32_t target) {
+    uint32_t at = *list;
+    while (at != FIXUP_NONE && !out->failed) {
+        uint32_t next = out->words[at];
+        out->words[at] = target;
+        at = next;
+    }
+    *list = FIXUP_NONE;
+}
+
+bool emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count) {
+    if (out->failed)
+        return false;
+    *words = arena_alloc(arena, out->count, sizeof(uint32_t));
+    if (*words && out->count)
+        memcpy(*words, out->words, (size_t) out->count * sizeof(uint32_t));
+    *count = out->count;
+    emit_discard(out);
+    return *words != NULL;
+}
+
+void emit_discard(struct emitter *out) {
+    if (out->words)
+        out->alloc.free(out->alloc.ctx, out->words, (size_t) out->capacity * sizeof(uint32_t));
+    out->words = NULL;
+    out->count = out->capacity = 0;
+}

@@ -1,0 +1,46 @@
+// The internal code the interpreter runs: an array of 32-bit words, each
+// instruction an opcode word followed by its immediates. Branch targets are
+// word indices and carry the operand-stack height (in slots above the frame
+// base, locals included) and the number of values the branch keeps.
+//
+//   one-byte Wasm opcodes keep their value; 0xFC xx is OP_PREFIX_FC + xx.
+//   const i32/f32: op v            const i64/f64: op lo hi
+//   load/store: op offset          local.*, global.*, call, ref.func: op index
+//   OP_BR / OP_BR_IF: op target height arity
+//   OP_BR_TABLE: op count {target height arity} * (count + 1)
+//   OP_IF: op else_target          OP_JUMP: op target
+//   call_indirect: op type_index table_index
+#pragma once
+#include "internal.h"
+
+enum {
+    OP_PREFIX_FC = 0x100,
+    OP_JUMP = 0x200,
+    OP_IF,
+    OP_BR,
+    OP_BR_IF,
+    OP_BR_TABLE,
+    OP_RETURN,
+};
+
+#define FIXUP_NONE UINT32_MAX
+
+// A growing word buffer on the caller's allocator. After a failed
+// allocation `failed` is set and further emits are dropped.
+struct emitter {
+    uint32_t *words;
+    uint32_t count, capacity;
+    struct wasm_allocator alloc;
+    bool failed;
+};
+
+void emit_init(struct emitter *out, const struct wasm_allocator *alloc);
+void emit_word(struct emitter *out, uint32_t word);
+void emit_u64(struct emitter *out, uint64_t value);
+// Emits a placeholder for a forward target and links it into *list.
+void emit_fixup(struct emitter *out, uint32_t *list);
+// Resolves every placeholder on *list to `target` and empties the list.
+void emit_patch(struct emitter *out, uint32_t *list, uint32_t target);
+// Moves the words into the module's arena and frees the buffer.
+bool emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count);
+void emit_discard(struct emitter *out);

@@ -1,0 +1,42 @@
+// The validator's state for one function body: the spec's operand and
+// control stacks, plus the emitter that compiles as it validates.
+#pragma once
+#include "compile.h"
+
+struct ctrl {
+    uint8_t opcode;             // 0x02 block, 0x03 loop, 0x04 if, 0x05 else; 0 = function
+    const uint8_t *params, *results;
+    uint32_t param_count, result_count;
+    uint32_t height;            // operand stack size at entry (params excluded)
+    bool unreachable;
+    uint32_t start_pc;          // loop: branch target
+    uint32_t end_fixups;        // placeholders to patch with the end's pc
+    uint32_t else_fixup;        // if: the OP_IF target, FIXUP_NONE once placed
+};
+
+struct vstate {
+    struct reader rd;
+    const struct wasm_module *m;
+    const struct wasm_functype *type;
+    const struct wasm_code *code;
+    uint32_t local_total;       // params + declared locals
+    struct wasm_allocator alloc;
+    uint8_t *vals;
+    uint32_t val_count, val_capacity, max_vals;
+    struct ctrl *ctrls;
+    uint32_t ctrl_count, ctrl_capacity;
+    struct emitter out;
+};
+
+bool push_val(struct vstate *v, uint8_t type);
+// Pops one operand; WASM_UNKNOWN when the stack is polymorphic there.
+bool pop_val(struct vstate *v, uint8_t *type);
+bool pop_expect(struct vstate *v, uint8_t want);
+bool pop_vals(struct vstate *v, const uint8_t *types, uint32_t count);
+bool push_vals(struct vstate *v, const uint8_t *types, uint32_t count);
+void set_unreachable(struct vstate *v);
+bool local_type(struct vstate *v, uint32_t index, uint8_t *type);
+// Validates and emits one non-control instruction; false on error.
+bool validate_plain_op(struct vstate *v, uint8_t opcode);
+bool validate_fc_op(struct vstate *v);
+bool is_num_type(uint8_t type);
