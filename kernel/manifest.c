@@ -96,7 +96,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
             REJECT("service %u is malformed", i);
     for (uint32_t i = 0; i < m->num_apps; i++) {
         const struct manifest_app *app = &m->apps[i];
-        if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS)
+        if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
+            || (app->flags & ~APP_MAY_POWER_OFF))
             REJECT("app %u is malformed", i);
         if (app->elf_size && !in_image(total, app->elf_offset, app->elf_size, 1))
             REJECT("app %s has its ELF file outside the image", m->strings + app->name);

@@ -20,12 +20,13 @@ enum isolation_mode { MODE_KERNEL = 0, MODE_USER = 1, MODE_WASM = 2, MODE_VM = 3
 enum restart_policy { RESTART_NEVER = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAYS = 2 };
 
 #define PIPE_NONE 0xffffffffu
+#define APP_MAY_POWER_OFF (1u << 0) // [permissions] power_off: may end the system
 
 struct manifest_app {
     uint32_t name;         // string
     uint8_t isolation;     // enum isolation_mode
     uint8_t restart;       // enum restart_policy
-    uint16_t reserved;
+    uint16_t flags;        // APP_* bits
     uint32_t first_item;
     uint32_t num_items;
     uint32_t memory_limit_kib;

@@ -27,6 +27,7 @@ struct process {
     uintptr_t user_entry;          // user mode: the ELF's entry point
     bool killed;                   // ended by a fault: its threads exit at the next chance
     uint32_t app_index;            // its app in the boot image
+    bool may_power_off;            // granted [permissions] power_off
     void (*on_end)(struct process *process); // told when it ends (supervision)
     struct list link;              // in the list of live processes
 };

@@ -219,6 +219,7 @@ static void create_process(uint32_t index) {
     if (!process)
         return;
     process->app_index = index;
+    process->may_power_off = app->flags & APP_MAY_POWER_OFF;
     process->on_end = app_ended;
     if (app->memory_limit_kib)
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;

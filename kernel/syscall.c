@@ -98,7 +98,10 @@ static NOINLINE long syscall_thread_spawn(long entry, long arg) {
 
 static NOINLINE NORETURN void syscall_thread_exit(void) { thread_exit(); }
 
-static NOINLINE NORETURN void syscall_system_exit(long status) {
+// Only an app whose spec asks for [permissions] power_off may end the system.
+static NOINLINE long syscall_system_exit(long status) {
+    if (!caller()->may_power_off)
+        return E_NO_RIGHT;
     INFO("%s ended the system with status %ld", caller()->name, status);
     arch_poweroff((int) status);
 }
@@ -163,7 +166,7 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_TIME_NOW: return syscall_time_now();
     case SYS_THREAD_SPAWN: return syscall_thread_spawn(a0, a1);
     case SYS_THREAD_EXIT: syscall_thread_exit();
-    case SYS_SYSTEM_EXIT: syscall_system_exit(a0);
+    case SYS_SYSTEM_EXIT: return syscall_system_exit(a0);
     case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
     case SYS_HEAP_GROW: return syscall_heap_grow(a0);
     case SYS_SERVICE_RECONNECT: return syscall_service_reconnect(a0, a1);

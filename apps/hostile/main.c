@@ -33,6 +33,7 @@ static void attack_system_calls(uintptr_t bad) {
     EXPECT_EQ(sys_memory_stats(p), E_BAD_ADDRESS);
     EXPECT_EQ(sys_thread_spawn((void (*)(void *)) bad, NULL), E_BAD_ADDRESS);
     EXPECT_EQ(sys_service_reconnect(p, 4), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_system_exit(0), E_NO_RIGHT); // no [permissions] power_off
     EXPECT_EQ(sys_handle_close(a), OK);
     EXPECT_EQ(sys_handle_close(b), OK);
 }

@@ -2,6 +2,7 @@
 // control stacks, plus the emitter that compiles as it validates.
 #pragma once
 #include "compile.h"
+#include "decode.h"
 
 struct ctrl {
     uint8_t opcode;             // 0x02 block, 0x03 loop, 0x04 if, 0x05 else; 0 = function

@@ -109,7 +109,7 @@ def decode(blob):
     for index in range(num_apps):
         name, isolation, restart, zero16, first, count, memory, handles, elf_offset, elf_size = \
             struct.unpack_from('<IBBHIIIIII', blob, apps_offset + 32 * index)
-        assert zero16 == 0
+        assert zero16 in (0, 1)  # flags: bit 0 = may power off
         elf = None
         if isolation == 1:  # user mode: its ELF file is in the image, after the bootfs
             assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
@@ -121,6 +121,7 @@ def decode(blob):
         next_item += count
         apps.append({'name': string(name), 'isolation': isolation, 'restart': restart,
                      'memory_limit_kib': memory, 'handle_limit': handles, 'elf': elf,
+                     'may_power_off': zero16 == 1,
                      'items': items[first:first + count]})
     assert next_item == num_items
     services = [struct.unpack_from('<II', blob, services_offset + 8 * index) for index in range(num_services)]
@@ -791,3 +792,20 @@ def test_a_missing_user_mode_build_is_a_mistake(tree):
     assert result.stderr.startswith("system.toml:1: app 'upper' runs in user mode, but its build "
                                     "nowhere/upper.elf is missing")
     assert tree.run('--check-only', out=None).returncode == 0  # checking needs no builds
+
+
+def test_permissions_are_declared_and_packed(tree):
+    tree.app('tester', 'name = "tester"\n\n[permissions]\npower_off = true\n')
+    tree.app('plain', 'name = "plain"\n')
+    tree.system('[[app]]\nname = "tester"\n\n[[app]]\nname = "plain"\n')
+    assert tree.run().returncode == 0
+    assert [app['may_power_off'] for app in tree.image()['apps']] == [True, False]
+
+
+def test_a_bad_permission_is_a_mistake(tree):
+    tree.app('tester', 'name = "tester"\n\n[permissions]\npower_off = 1\nreboot = true\n')
+    tree.system('[[app]]\nname = "tester"\n')
+    result = tree.run()
+    assert result.returncode == 1
+    assert "apps/tester/app.toml:4: app 'tester': permission 'power_off' must be true or false" in result.stderr
+    assert "apps/tester/app.toml:5: app 'tester': unknown key 'reboot'" in result.stderr

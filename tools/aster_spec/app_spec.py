@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from .tomlfile import INT64_MAX, INT64_MIN, a_type, check_name, type_name, with_article
 
-APP_KEYS = ('name', 'description', 'env', 'exports')
+APP_KEYS = ('name', 'description', 'env', 'exports', 'permissions')
 EXPORTS_KEYS = ('services',)
+# Permissions an app can declare in [permissions], each a boolean.
+PERMISSIONS = ('power_off',)
 # The keys each env type allows besides `type` and `description`.
 ENV_TYPES = {
     'service': ('service',),
@@ -46,6 +48,7 @@ class AppSpec:
     declared: set = field(default_factory=set)    # every env key, valid or not
     env_complete: bool = True      # False when 'env' itself was unusable
     exports_complete: bool = True  # False when [exports] had a mistake
+    permissions: set = field(default_factory=set)  # the PERMISSIONS granted
 
     def item(self, key):
         return next((item for item in self.items if item.key == key), None)
@@ -91,7 +94,25 @@ def check_app(toml, folder, report):
         spec.env_complete = False
     _check_one_of_each(toml, report, where, spec)
     _check_exports(toml, report, where, spec)
+    _check_permissions(toml, report, where, spec)
     return spec
+
+
+def _check_permissions(toml, report, where, spec):
+    """[permissions]: power_off = true lets the app end the whole system."""
+    table = toml.data.get('permissions', {})
+    if not isinstance(table, dict):
+        report.add(toml.name, toml.line('permissions'), f"{where}: 'permissions' must be a table")
+        return
+    check_keys(toml, report, table, ('permissions',), PERMISSIONS, where)
+    for key, value in table.items():
+        if key not in PERMISSIONS:
+            continue
+        if not isinstance(value, bool):
+            report.add(toml.name, toml.line('permissions', key),
+                       f"{where}: permission '{key}' must be true or false, not {a_type(value)}")
+        elif value:
+            spec.permissions.add(key)
 
 
 def _check_env_item(toml, report, where, key, table):

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 MAX_IMAGE_SIZE = 256 << 20
 VERSION = 1
 
+# App flags.
+APP_MAY_POWER_OFF = 1  # [permissions] power_off: the app may end the system
+
 # Item kinds.
 SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS = range(1, 10)
 
@@ -50,6 +53,7 @@ class App:
     memory_limit_kib: int
     handle_limit: int
     items: list = field(default_factory=list)
+    flags: int = 0  # APP_* bits
 
 
 @dataclass
@@ -120,7 +124,7 @@ class Layout:
         apps, items = [], []
         for app in manifest.apps:
             elf_offset, elf_size = elf_fields.get(app.name, (0, 0))
-            apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, 0, len(items),
+            apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, app.flags, len(items),
                                  len(app.items), app.memory_limit_kib, app.handle_limit,
                                  elf_offset, elf_size))
             for item in app.items:

@@ -310,7 +310,8 @@ def _build_manifest(apps, pipes, isolation):
         items = [_build_item(app, item, service_index, stdin_pipe, stdout_pipe) for item in app.spec.items]
         items += [image.Item(name, image.LISTEN, a=service_index[name]) for name in app.spec.exports]
         records.append(image.App(app.name, ISOLATIONS[isolation or app.isolation], RESTARTS[app.restart],
-                                 app.memory_limit_kib, app.handle_limit, items))
+                                 app.memory_limit_kib, app.handle_limit, items,
+                                 image.APP_MAY_POWER_OFF if 'power_off' in app.spec.permissions else 0))
     return Manifest(records, services, len(pipes))
 
 

@@ -41,7 +41,4 @@ void sys_thread_exit(void) {
     __builtin_unreachable();
 }
 
-void sys_system_exit(int status) {
-    SYSCALL1(SYS_SYSTEM_EXIT, status);
-    __builtin_unreachable();
-}
+error_t sys_system_exit(int status) { return SYSCALL1(SYS_SYSTEM_EXIT, status); }

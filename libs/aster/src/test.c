@@ -18,10 +18,11 @@ void test_expect_eq(const char *expr, long actual, long expected, const char *fi
 int test_failures(void) { return failures; }
 
 void test_finish(void) {
-    if (failures) {
+    if (failures)
         ERROR("TEST FAILED (%d failures)", failures);
-        sys_system_exit(1);
-    }
-    INFO("TEST PASSED");
-    sys_system_exit(0);
+    else
+        INFO("TEST PASSED");
+    error_t err = sys_system_exit(failures ? 1 : 0);
+    ERROR("cannot end the run: %s (add [permissions] power_off = true to app.toml)", error_name(err));
+    sys_thread_exit();
 }

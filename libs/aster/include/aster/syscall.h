@@ -78,8 +78,10 @@ int64_t sys_time_now(void);
 long sys_thread_spawn(void (*entry)(void *), void *arg);
 __attribute__((noreturn)) void sys_thread_exit(void);
 
-// Ends the whole system with an exit status (0 = success). For tests.
-__attribute__((noreturn)) void sys_system_exit(int status);
+// Ends the whole system with an exit status (0 = success), for tests and
+// benchmarks. Only apps whose app.toml has [permissions] power_off = true
+// may; for others it returns E_NO_RIGHT.
+error_t sys_system_exit(int status);
 
 struct memory_stats {
     uint64_t free_bytes;   // free physical memory, including free kmalloc blocks

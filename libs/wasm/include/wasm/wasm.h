@@ -101,12 +101,16 @@ struct wasm_exec;
 // Returns WASM_OK or a trap status.
 typedef int (*wasm_host_fn)(void *ctx, struct wasm_exec *exec, wasm_value *values);
 
+struct wasm_code;
+// A function: one of an instance's, or a host function (instance, code and
+// index unused; the host fills type, host and host_ctx, zeroing the rest).
 struct wasm_func {
     const struct wasm_functype *type;
     struct wasm_instance *instance; // NULL for a host function
     uint32_t index;                 // in the instance's function space
     wasm_host_fn host;
     void *host_ctx;
+    const struct wasm_code *code;   // engine-internal: the compiled body
 };
 
 struct wasm_extern {
