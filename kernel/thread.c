@@ -2,6 +2,7 @@
 #include "kmalloc.h"
 #include "process.h"
 #include "sched.h"
+#include "vmspace.h"
 
 
 static void wakeup_fire(struct ktimer *ktimer) {
@@ -55,6 +56,8 @@ void thread_exit(void) {
     struct thread *thread = current_thread();
     thread->state = THREAD_EXITED;
     thread_dead = thread;
+    if (thread->vmspace && thread->process->num_threads > 1)
+        vmspace_release_stack(thread->vmspace, thread->user_sp);
     process_remove_thread(thread->process, thread);
     sched_switch();
     PANIC("an exited thread was scheduled");

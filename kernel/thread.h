@@ -23,6 +23,7 @@ struct thread {
     error_t wait_result;      // why the thread was woken
     struct vmspace *vmspace;  // its process's address space (NULL in kernel mode)
     uintptr_t user_pc, user_sp, user_arg; // user mode: where the thread starts
+                                          // (user_sp: the top of its own stack)
 };
 
 #define THREAD_STACK_SIZE (32 * 1024)

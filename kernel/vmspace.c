@@ -14,7 +14,8 @@ struct vmspace *vmspace_create(struct account *account) {
         kfree(vmspace);
         return NULL;
     }
-    *vmspace = (struct vmspace){arch, account, USER_HEAP_BASE, USER_DATA_BASE, USER_STACK_TOP};
+    *vmspace = (struct vmspace){.arch = arch, .account = account, .heap_end = USER_HEAP_BASE,
+                                .data_end = USER_DATA_BASE, .stack_top = USER_STACK_TOP};
     return vmspace;
 }
 
@@ -110,6 +111,8 @@ uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len) {
 }
 
 uintptr_t vmspace_new_stack(struct vmspace *vmspace) {
+    if (vmspace->num_spare > 0)
+        return vmspace->spare_stacks[--vmspace->num_spare];
     uintptr_t top = vmspace->stack_top;
     uintptr_t bottom = top - USER_STACK_SIZE;
     if (bottom < USER_DATA_END)
@@ -118,6 +121,13 @@ uintptr_t vmspace_new_stack(struct vmspace *vmspace) {
         return 0;
     vmspace->stack_top = bottom - PAGE_SIZE; // a guard page below each stack
     return top;
+}
+
+// Stacks past the spare slots stay mapped until the space goes: a program
+// with more than VMSPACE_SPARE_STACKS exited threads at once is rare.
+void vmspace_release_stack(struct vmspace *vmspace, uintptr_t top) {
+    if (vmspace->num_spare < VMSPACE_SPARE_STACKS)
+        vmspace->spare_stacks[vmspace->num_spare++] = top;
 }
 
 uintptr_t vmspace_grow_heap(struct vmspace *vmspace, size_t size) {

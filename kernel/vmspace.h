@@ -20,12 +20,16 @@
 #define USER_STACK_TOP   0x3f00000000ull
 #define USER_STACK_SIZE  (64 * 1024)
 
+#define VMSPACE_SPARE_STACKS 16
+
 struct vmspace {
     void *arch;              // the arch's page table
     struct account *account; // pays for the pages
     uint64_t heap_end;       // next heap address
     uint64_t data_end;       // next address in the data area
-    uint64_t stack_top;      // top of the next thread stack
+    uint64_t stack_top;      // top of the next new thread stack
+    uint32_t num_spare;      // stacks of exited threads, kept mapped for reuse
+    uint64_t spare_stacks[VMSPACE_SPARE_STACKS];
 };
 
 struct vmspace *vmspace_create(struct account *account);
@@ -40,8 +44,10 @@ uintptr_t vmspace_place(struct vmspace *vmspace, const void *data, size_t len);
 // Maps existing memory (kernel RAM, page-aligned start) read-only into the
 // data area without copying; returns its address (0 on failure).
 uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len);
-// A new thread stack; returns its top (0 on failure).
+// A thread stack (a spare one if there is one); returns its top (0 on failure).
 uintptr_t vmspace_new_stack(struct vmspace *vmspace);
+// The stack of an exited thread, for the next thread to reuse.
+void vmspace_release_stack(struct vmspace *vmspace, uintptr_t top);
 // `size` more bytes of zeroed heap; returns their address (0 on failure).
 uintptr_t vmspace_grow_heap(struct vmspace *vmspace, size_t size);
 // Copies between kernel memory and the app's; E_BAD_ADDRESS if any byte is

@@ -122,11 +122,44 @@ static void test_timers(void) {
     sys_handle_close(poll);
 }
 
+static handle_t churn_out;
+
+static void short_lived(void *arg) {
+    sys_channel_send(churn_out, MSGINFO(1, 0, sizeof(arg)), &arg, NULL);
+    sys_thread_exit();
+}
+
+// Threads that come and go give back what they held (stacks included).
+static void test_thread_churn(void) {
+    handle_t in, poll = sys_poll_create();
+    EXPECT_EQ(sys_channel_create(&churn_out, &in), OK);
+    sys_poll_add(poll, in, EVENT_READABLE);
+    struct memory_stats before, after;
+    for (long round = 0; round < 200; round++) {
+        if (round == 20)
+            sys_memory_stats(&before); // after the first stacks exist
+        long thread = sys_thread_spawn(short_lived, (void *) round);
+        EXPECT_TRUE(thread > 0);
+        long echoed = -1;
+        sys_poll_wait(poll, -1);
+        EXPECT_EQ(MSGINFO_LEN(sys_channel_recv(in, &echoed, sizeof(echoed), NULL)), sizeof(echoed));
+        EXPECT_EQ(echoed, round);
+        sys_handle_close((handle_t) thread);
+        sleep_ms(1); // let it finish exiting
+    }
+    sys_memory_stats(&after);
+    EXPECT_TRUE(after.app_used <= before.app_used + 4096);
+    sys_handle_close(in);
+    sys_handle_close(churn_out);
+    sys_handle_close(poll);
+}
+
 void main(struct env *env) {
     (void) env;
     test_events();
     test_timeout();
     test_several_waiters();
     test_timers();
+    test_thread_churn();
     test_finish();
 }
