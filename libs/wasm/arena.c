@@ -10,7 +10,7 @@ struct arena_chunk {
     size_t used;
 };
 
-void arena_init(struct arena *arena, const struct wasm_allocator *alloc) {
+void wasm_arena_init(struct arena *arena, const struct wasm_allocator *alloc) {
     arena->alloc = *alloc;
     arena->chunks = NULL;
 }
@@ -32,7 +32,7 @@ static struct arena_chunk *arena_new_chunk(struct arena *arena, size_t need) {
 }
 
 // Returns zeroed memory for count*size bytes (at least 1), 8-byte aligned.
-void *arena_alloc(struct arena *arena, size_t count, size_t size) {
+void *wasm_arena_alloc(struct arena *arena, size_t count, size_t size) {
     if (size && count > SIZE_MAX / size)
         return NULL;
     size_t bytes = (count * size + 7) & ~(size_t) 7;
@@ -50,7 +50,7 @@ void *arena_alloc(struct arena *arena, size_t count, size_t size) {
     return ptr;
 }
 
-void arena_free_all(struct arena *arena) {
+void wasm_arena_free_all(struct arena *arena) {
     while (arena->chunks) {
         struct arena_chunk *next = arena->chunks->next;
         arena->alloc.free(arena->alloc.ctx, arena->chunks, arena->chunks->size);

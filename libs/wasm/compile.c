@@ -3,7 +3,7 @@
 #include "compile.h"
 #include <string.h>
 
-void emit_init(struct emitter *out, const struct wasm_allocator *alloc) {
+void wasm_emit_init(struct emitter *out, const struct wasm_allocator *alloc) {
     *out = (struct emitter){NULL, 0, 0, *alloc, false};
 }
 
@@ -23,7 +23,7 @@ static bool emit_grow(struct emitter *out) {
     return true;
 }
 
-void emit_word(struct emitter *out, uint32_t word) {
+void wasm_emit_word(struct emitter *out, uint32_t word) {
     if (out->failed)
         return;
     if (out->count == out->capacity && !emit_grow(out)) {
@@ -33,19 +33,19 @@ void emit_word(struct emitter *out, uint32_t word) {
     out->words[out->count++] = word;
 }
 
-void emit_u64(struct emitter *out, uint64_t value) {
-    emit_word(out, (uint32_t) value);
-    emit_word(out, (uint32_t) (value >> 32));
+void wasm_emit_u64(struct emitter *out, uint64_t value) {
+    wasm_emit_word(out, (uint32_t) value);
+    wasm_emit_word(out, (uint32_t) (value >> 32));
 }
 
-void emit_fixup(struct emitter *out, uint32_t *list) {
+void wasm_emit_fixup(struct emitter *out, uint32_t *list) {
     uint32_t at = out->count;
-    emit_word(out, *list);
+    wasm_emit_word(out, *list);
     if (!out->failed)
         *list = at;
 }
 
-void emit_patch(struct emitter *out, uint32_t *list, uint32_t target) {
+void wasm_emit_patch(struct emitter *out, uint32_t *list, uint32_t target) {
     uint32_t at = *list;
     while (at != FIXUP_NONE && !out->failed) {
         uint32_t next = out->words[at];
@@ -55,18 +55,18 @@ void emit_patch(struct emitter *out, uint32_t *list, uint32_t target) {
     *list = FIXUP_NONE;
 }
 
-bool emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count) {
+bool wasm_emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count) {
     if (out->failed)
         return false;
-    *words = arena_alloc(arena, out->count, sizeof(uint32_t));
+    *words = wasm_arena_alloc(arena, out->count, sizeof(uint32_t));
     if (*words && out->count)
         memcpy(*words, out->words, (size_t) out->count * sizeof(uint32_t));
     *count = out->count;
-    emit_discard(out);
+    wasm_emit_discard(out);
     return *words != NULL;
 }
 
-void emit_discard(struct emitter *out) {
+void wasm_emit_discard(struct emitter *out) {
     if (out->words)
         out->alloc.free(out->alloc.ctx, out->words, (size_t) out->capacity * sizeof(uint32_t));
     out->words = NULL;

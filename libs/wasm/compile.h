@@ -34,13 +34,13 @@ struct emitter {
     bool failed;
 };
 
-void emit_init(struct emitter *out, const struct wasm_allocator *alloc);
-void emit_word(struct emitter *out, uint32_t word);
-void emit_u64(struct emitter *out, uint64_t value);
+void wasm_emit_init(struct emitter *out, const struct wasm_allocator *alloc);
+void wasm_emit_word(struct emitter *out, uint32_t word);
+void wasm_emit_u64(struct emitter *out, uint64_t value);
 // Emits a placeholder for a forward target and links it into *list.
-void emit_fixup(struct emitter *out, uint32_t *list);
+void wasm_emit_fixup(struct emitter *out, uint32_t *list);
 // Resolves every placeholder on *list to `target` and empties the list.
-void emit_patch(struct emitter *out, uint32_t *list, uint32_t target);
+void wasm_emit_patch(struct emitter *out, uint32_t *list, uint32_t target);
 // Moves the words into the module's arena and frees the buffer.
-bool emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count);
-void emit_discard(struct emitter *out);
+bool wasm_emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count);
+void wasm_emit_discard(struct emitter *out);

@@ -4,27 +4,27 @@
 #pragma once
 #include "internal.h"
 
-bool decode_types(struct reader *rd, struct wasm_module *m);
-bool decode_imports(struct reader *rd, struct wasm_module *m);
-bool decode_functions(struct reader *rd, struct wasm_module *m);
-bool decode_tables(struct reader *rd, struct wasm_module *m);
-bool decode_memories(struct reader *rd, struct wasm_module *m);
-bool decode_globals(struct reader *rd, struct wasm_module *m);
-bool decode_exports(struct reader *rd, struct wasm_module *m);
-bool decode_start(struct reader *rd, struct wasm_module *m);
-bool decode_elems(struct reader *rd, struct wasm_module *m);
-bool decode_codes(struct reader *rd, struct wasm_module *m);
-bool decode_datas(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_types(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_imports(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_functions(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_tables(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_memories(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_globals(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_exports(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_start(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_elems(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_codes(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_datas(struct reader *rd, struct wasm_module *m);
 // Builds the index spaces of sections that were absent (imports only).
-bool decode_index_spaces(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_index_spaces(struct reader *rd, struct wasm_module *m);
 // Checks the rules that span sections (after all of them are read).
-bool decode_finish(struct reader *rd, struct wasm_module *m);
+bool wasm_decode_finish(struct reader *rd, struct wasm_module *m);
 
-bool read_valtype(struct reader *rd, uint8_t *out);
-bool read_reftype(struct reader *rd, uint8_t *out);
-bool read_const_expr(struct reader *rd, struct const_expr *out);
+bool wasm_read_valtype(struct reader *rd, uint8_t *out);
+bool wasm_read_reftype(struct reader *rd, uint8_t *out);
+bool wasm_read_const_expr(struct reader *rd, struct const_expr *out);
 // The type of a constant expression in m, or WASM_UNKNOWN after an error.
-uint8_t const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e,
+uint8_t wasm_const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e,
                         bool imported_globals_only);
 // Allocates count elements in m's arena or records "out of memory".
-void *decode_alloc(struct reader *rd, struct wasm_module *m, size_t count, size_t size);
+void *wasm_decode_alloc(struct reader *rd, struct wasm_module *m, size_t count, size_t size);

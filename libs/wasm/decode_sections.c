@@ -2,15 +2,15 @@
 // start sections.
 #include "decode.h"
 
-void *decode_alloc(struct reader *rd, struct wasm_module *m, size_t count, size_t size) {
-    void *ptr = arena_alloc(&m->arena, count, size);
+void *wasm_decode_alloc(struct reader *rd, struct wasm_module *m, size_t count, size_t size) {
+    void *ptr = wasm_arena_alloc(&m->arena, count, size);
     if (!ptr)
-        reader_nomem(rd);
+        wasm_reader_nomem(rd);
     return ptr;
 }
 
-bool read_valtype(struct reader *rd, uint8_t *out) {
-    if (!read_byte(rd, out))
+bool wasm_read_valtype(struct reader *rd, uint8_t *out) {
+    if (!wasm_read_byte(rd, out))
         return false;
     switch (*out) {
     case WASM_I32: case WASM_I64: case WASM_F32: case WASM_F64:
@@ -18,54 +18,54 @@ bool read_valtype(struct reader *rd, uint8_t *out) {
         return true;
     }
     rd->pos--;
-    return reader_fail(rd, "malformed value type");
+    return wasm_reader_fail(rd, "malformed value type");
 }
 
-bool read_reftype(struct reader *rd, uint8_t *out) {
-    if (!read_byte(rd, out))
+bool wasm_read_reftype(struct reader *rd, uint8_t *out) {
+    if (!wasm_read_byte(rd, out))
         return false;
     if (*out == WASM_FUNCREF || *out == WASM_EXTERNREF)
         return true;
     rd->pos--;
-    return reader_fail(rd, "malformed reference type");
+    return wasm_reader_fail(rd, "malformed reference type");
 }
 
 // A vector length, refused early if the section cannot hold that many
 // items of at least min_size bytes each.
 static bool read_count(struct reader *rd, size_t min_size, uint32_t *count) {
-    if (!read_u32(rd, count))
+    if (!wasm_read_u32(rd, count))
         return false;
     if ((size_t) (rd->end - rd->pos) / min_size < *count)
-        return reader_fail(rd, "unexpected end of section or function");
+        return wasm_reader_fail(rd, "unexpected end of section or function");
     return true;
 }
 
-bool decode_types(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_types(struct reader *rd, struct wasm_module *m) {
     if (!read_count(rd, 3, &m->type_count))
         return false;
-    m->types = decode_alloc(rd, m, m->type_count, sizeof *m->types);
+    m->types = wasm_decode_alloc(rd, m, m->type_count, sizeof *m->types);
     for (uint32_t i = 0; m->types && i < m->type_count; i++) {
         uint8_t form;
         uint32_t params, results;
-        if (!read_byte(rd, &form))
+        if (!wasm_read_byte(rd, &form))
             return false;
         if (form != 0x60)
-            return reader_fail(rd, "malformed function type");
+            return wasm_reader_fail(rd, "malformed function type");
         if (!read_count(rd, 1, &params))
             return false;
-        uint8_t *types = decode_alloc(rd, m, (size_t) params + 1, 1);
+        uint8_t *types = wasm_decode_alloc(rd, m, (size_t) params + 1, 1);
         for (uint32_t j = 0; types && j < params; j++)
-            if (!read_valtype(rd, &types[j]))
+            if (!wasm_read_valtype(rd, &types[j]))
                 return false;
         if (!types || !read_count(rd, 1, &results))
             return false;
-        uint8_t *all = decode_alloc(rd, m, (size_t) params + results + 1, 1);
+        uint8_t *all = wasm_decode_alloc(rd, m, (size_t) params + results + 1, 1);
         if (!all)
             return false;
         for (uint32_t j = 0; j < params; j++)
             all[j] = types[j];
         for (uint32_t j = 0; j < results; j++)
-            if (!read_valtype(rd, &all[params + j]))
+            if (!wasm_read_valtype(rd, &all[params + j]))
                 return false;
         m->types[i] = (struct wasm_functype){params, results, all};
     }
@@ -74,23 +74,23 @@ bool decode_types(struct reader *rd, struct wasm_module *m) {
 
 static bool read_limits(struct reader *rd, struct wasm_limits *out) {
     uint8_t flags;
-    if (!read_byte(rd, &flags))
+    if (!wasm_read_byte(rd, &flags))
         return false;
     if (flags > 1)
-        return reader_fail(rd, "integer too large");
+        return wasm_reader_fail(rd, "integer too large");
     out->has_max = flags == 1;
-    if (!read_u32(rd, &out->min))
+    if (!wasm_read_u32(rd, &out->min))
         return false;
     out->max = 0;
-    return !out->has_max || read_u32(rd, &out->max);
+    return !out->has_max || wasm_read_u32(rd, &out->max);
 }
 
 static bool check_limits(struct reader *rd, const struct wasm_limits *l, uint64_t bound,
                          const char *too_big) {
     if (l->min > bound || (l->has_max && l->max > bound))
-        return reader_invalid(rd, too_big);
+        return wasm_reader_invalid(rd, too_big);
     if (l->has_max && l->max < l->min)
-        return reader_invalid(rd, "size minimum must not be greater than maximum");
+        return wasm_reader_invalid(rd, "size minimum must not be greater than maximum");
     return true;
 }
 
@@ -100,31 +100,31 @@ static bool read_memtype(struct reader *rd, struct wasm_limits *out) {
 }
 
 static bool read_tabletype(struct reader *rd, struct wasm_table_def *out) {
-    return read_reftype(rd, &out->elem_type) && read_limits(rd, &out->limits) &&
+    return wasm_read_reftype(rd, &out->elem_type) && read_limits(rd, &out->limits) &&
            check_limits(rd, &out->limits, UINT32_MAX, "table size");
 }
 
 static bool read_globaltype(struct reader *rd, uint8_t *type, bool *mutable_) {
     uint8_t mut;
-    if (!read_valtype(rd, type) || !read_byte(rd, &mut))
+    if (!wasm_read_valtype(rd, type) || !wasm_read_byte(rd, &mut))
         return false;
     if (mut > 1)
-        return rd->pos--, reader_fail(rd, "malformed mutability");
+        return rd->pos--, wasm_reader_fail(rd, "malformed mutability");
     *mutable_ = mut;
     return true;
 }
 
 static bool read_import(struct reader *rd, struct wasm_module *m, struct wasm_import_desc *imp) {
     uint8_t kind;
-    if (!read_name(rd, &imp->module) || !read_name(rd, &imp->name) || !read_byte(rd, &kind))
+    if (!wasm_read_name(rd, &imp->module) || !wasm_read_name(rd, &imp->name) || !wasm_read_byte(rd, &kind))
         return false;
     imp->kind = kind;
     switch (kind) {
     case WASM_EXTERN_FUNC:
-        if (!read_u32(rd, &imp->type_index))
+        if (!wasm_read_u32(rd, &imp->type_index))
             return false;
         if (imp->type_index >= m->type_count)
-            return reader_invalid(rd, "unknown type");
+            return wasm_reader_invalid(rd, "unknown type");
         m->func_import_count++;
         return true;
     case WASM_EXTERN_TABLE: {
@@ -142,18 +142,18 @@ static bool read_import(struct reader *rd, struct wasm_module *m, struct wasm_im
         m->global_import_count++;
         return read_globaltype(rd, &imp->global_type, &imp->global_mutable);
     }
-    return reader_fail(rd, "malformed import kind");
+    return wasm_reader_fail(rd, "malformed import kind");
 }
 
-bool decode_imports(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_imports(struct reader *rd, struct wasm_module *m) {
     if (!read_count(rd, 4, &m->import_count))
         return false;
-    m->imports = decode_alloc(rd, m, m->import_count, sizeof *m->imports);
+    m->imports = wasm_decode_alloc(rd, m, m->import_count, sizeof *m->imports);
     for (uint32_t i = 0; m->imports && i < m->import_count; i++)
         if (!read_import(rd, m, &m->imports[i]))
             return false;
     if (m->imports && m->memory_import_count > 1)
-        return reader_invalid(rd, "multiple memories");
+        return wasm_reader_invalid(rd, "multiple memories");
     return m->imports != NULL;
 }
 
@@ -161,7 +161,7 @@ bool decode_imports(struct reader *rd, struct wasm_module *m) {
 // with `defined` more entries of each kind.
 static bool import_funcs(struct reader *rd, struct wasm_module *m, uint32_t defined) {
     m->func_count = m->func_import_count + defined;
-    m->func_types = decode_alloc(rd, m, m->func_count, sizeof(uint32_t));
+    m->func_types = wasm_decode_alloc(rd, m, m->func_count, sizeof(uint32_t));
     if (!m->func_types)
         return false;
     uint32_t n = 0;
@@ -173,7 +173,7 @@ static bool import_funcs(struct reader *rd, struct wasm_module *m, uint32_t defi
 
 static bool import_tables(struct reader *rd, struct wasm_module *m, uint32_t defined) {
     m->table_count = m->table_import_count + defined;
-    m->tables = decode_alloc(rd, m, m->table_count, sizeof *m->tables);
+    m->tables = wasm_decode_alloc(rd, m, m->table_count, sizeof *m->tables);
     if (!m->tables)
         return false;
     uint32_t n = 0;
@@ -185,7 +185,7 @@ static bool import_tables(struct reader *rd, struct wasm_module *m, uint32_t def
 
 static bool import_globals(struct reader *rd, struct wasm_module *m, uint32_t defined) {
     m->global_count = m->global_import_count + defined;
-    m->globals = decode_alloc(rd, m, m->global_count, sizeof *m->globals);
+    m->globals = wasm_decode_alloc(rd, m, m->global_count, sizeof *m->globals);
     if (!m->globals)
         return false;
     uint32_t n = 0;
@@ -197,21 +197,21 @@ static bool import_globals(struct reader *rd, struct wasm_module *m, uint32_t de
     return true;
 }
 
-bool decode_functions(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_functions(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
     if (!read_count(rd, 1, &count) || !import_funcs(rd, m, count))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t *type = &m->func_types[m->func_import_count + i];
-        if (!read_u32(rd, type))
+        if (!wasm_read_u32(rd, type))
             return false;
         if (*type >= m->type_count)
-            return reader_invalid(rd, "unknown type");
+            return wasm_reader_invalid(rd, "unknown type");
     }
     return true;
 }
 
-bool decode_tables(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_tables(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
     if (!read_count(rd, 3, &count) || !import_tables(rd, m, count))
         return false;
@@ -221,7 +221,7 @@ bool decode_tables(struct reader *rd, struct wasm_module *m) {
     return true;
 }
 
-bool decode_memories(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_memories(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
     if (!read_count(rd, 2, &count))
         return false;
@@ -230,44 +230,44 @@ bool decode_memories(struct reader *rd, struct wasm_module *m) {
             return false;
     m->memory_count = m->memory_import_count + count;
     if (m->memory_count > 1)
-        return reader_invalid(rd, "multiple memories");
+        return wasm_reader_invalid(rd, "multiple memories");
     return true;
 }
 
-bool decode_globals(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_globals(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
     if (!read_count(rd, 4, &count) || !import_globals(rd, m, count))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct wasm_global_def *g = &m->globals[m->global_import_count + i];
-        if (!read_globaltype(rd, &g->type, &g->mutable_) || !read_const_expr(rd, &g->init))
+        if (!read_globaltype(rd, &g->type, &g->mutable_) || !wasm_read_const_expr(rd, &g->init))
             return false;
     }
     return true;
 }
 
-bool decode_exports(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_exports(struct reader *rd, struct wasm_module *m) {
     if (!read_count(rd, 3, &m->export_count))
         return false;
-    m->exports = decode_alloc(rd, m, m->export_count, sizeof *m->exports);
+    m->exports = wasm_decode_alloc(rd, m, m->export_count, sizeof *m->exports);
     for (uint32_t i = 0; m->exports && i < m->export_count; i++) {
         struct wasm_export_desc *e = &m->exports[i];
         uint8_t kind;
-        if (!read_name(rd, &e->name) || !read_byte(rd, &kind) || !read_u32(rd, &e->index))
+        if (!wasm_read_name(rd, &e->name) || !wasm_read_byte(rd, &kind) || !wasm_read_u32(rd, &e->index))
             return false;
         if (kind > WASM_EXTERN_GLOBAL)
-            return reader_fail(rd, "malformed export kind");
+            return wasm_reader_fail(rd, "malformed export kind");
         e->kind = kind;
     }
     return m->exports != NULL;
 }
 
-bool decode_start(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_start(struct reader *rd, struct wasm_module *m) {
     m->has_start = true;
-    return read_u32(rd, &m->start);
+    return wasm_read_u32(rd, &m->start);
 }
 
-bool decode_index_spaces(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_index_spaces(struct reader *rd, struct wasm_module *m) {
     if (!m->func_types && !import_funcs(rd, m, 0))
         return false;
     if (!m->tables && !import_tables(rd, m, 0))

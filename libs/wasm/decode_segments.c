@@ -1,51 +1,51 @@
 // Decoding of constant expressions and the element, code and data sections.
 #include "decode.h"
 
-bool read_const_expr(struct reader *rd, struct const_expr *out) {
+bool wasm_read_const_expr(struct reader *rd, struct const_expr *out) {
     uint8_t op, end;
     int64_t signed_value;
     uint32_t index;
-    if (!read_byte(rd, &op))
+    if (!wasm_read_byte(rd, &op))
         return false;
     out->opcode = op;
     switch (op) {
     case 0x41:
-        if (!read_s32(rd, (int32_t *) &index))
+        if (!wasm_read_s32(rd, (int32_t *) &index))
             return false;
         out->value = index;
         break;
     case 0x42:
-        if (!read_s64(rd, &signed_value))
+        if (!wasm_read_s64(rd, &signed_value))
             return false;
         out->value = (uint64_t) signed_value;
         break;
-    case 0x43: if (!read_fixed(rd, 4, &out->value)) return false; break;
-    case 0x44: if (!read_fixed(rd, 8, &out->value)) return false; break;
+    case 0x43: if (!wasm_read_fixed(rd, 4, &out->value)) return false; break;
+    case 0x44: if (!wasm_read_fixed(rd, 8, &out->value)) return false; break;
     case 0xD0: {
         uint8_t type;
-        if (!read_reftype(rd, &type))
+        if (!wasm_read_reftype(rd, &type))
             return false;
         out->value = type;
         break;
     }
     case 0xD2: case 0x23:
-        if (!read_u32(rd, &index))
+        if (!wasm_read_u32(rd, &index))
             return false;
         out->value = index;
         break;
     case 0x0B:
-        return reader_invalid(rd, "type mismatch");
+        return wasm_reader_invalid(rd, "type mismatch");
     default:
-        return reader_invalid(rd, "constant expression required");
+        return wasm_reader_invalid(rd, "constant expression required");
     }
-    if (!read_byte(rd, &end))
+    if (!wasm_read_byte(rd, &end))
         return false;
     if (end != 0x0B)
-        return reader_invalid(rd, "constant expression required");
+        return wasm_reader_invalid(rd, "constant expression required");
     return true;
 }
 
-uint8_t const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e,
+uint8_t wasm_const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e,
                         bool imported_globals_only) {
     switch (e->opcode) {
     case 0x41: return WASM_I32;
@@ -55,27 +55,27 @@ uint8_t const_expr_type(struct reader *rd, const struct wasm_module *m, const st
     case 0xD0: return (uint8_t) e->value;
     case 0xD2:
         if (e->value >= m->func_count)
-            return reader_invalid(rd, "unknown function"), WASM_UNKNOWN;
+            return wasm_reader_invalid(rd, "unknown function"), WASM_UNKNOWN;
         return WASM_FUNCREF;
     }
     uint32_t limit = imported_globals_only ? m->global_import_count : m->global_count;
     if (e->value >= limit)
-        return reader_invalid(rd, "unknown global"), WASM_UNKNOWN;
+        return wasm_reader_invalid(rd, "unknown global"), WASM_UNKNOWN;
     if (m->globals[e->value].mutable_)
-        return reader_invalid(rd, "constant expression required"), WASM_UNKNOWN;
+        return wasm_reader_invalid(rd, "constant expression required"), WASM_UNKNOWN;
     return m->globals[e->value].type;
 }
 
 // Element segment items given as function indices (flags 0-3).
 static bool read_func_items(struct reader *rd, struct wasm_module *m, struct wasm_elem *e) {
-    if (!read_u32(rd, &e->count))
+    if (!wasm_read_u32(rd, &e->count))
         return false;
     if ((size_t) (rd->end - rd->pos) < e->count)
-        return reader_fail(rd, "unexpected end");
-    e->items = decode_alloc(rd, m, e->count, sizeof *e->items);
+        return wasm_reader_fail(rd, "unexpected end");
+    e->items = wasm_decode_alloc(rd, m, e->count, sizeof *e->items);
     for (uint32_t i = 0; e->items && i < e->count; i++) {
         uint32_t index;
-        if (!read_u32(rd, &index))
+        if (!wasm_read_u32(rd, &index))
             return false;
         e->items[i] = (struct const_expr){0xD2, index};
     }
@@ -83,13 +83,13 @@ static bool read_func_items(struct reader *rd, struct wasm_module *m, struct was
 }
 
 static bool read_expr_items(struct reader *rd, struct wasm_module *m, struct wasm_elem *e) {
-    if (!read_u32(rd, &e->count))
+    if (!wasm_read_u32(rd, &e->count))
         return false;
     if ((size_t) (rd->end - rd->pos) / 2 < e->count)
-        return reader_fail(rd, "unexpected end");
-    e->items = decode_alloc(rd, m, e->count, sizeof *e->items);
+        return wasm_reader_fail(rd, "unexpected end");
+    e->items = wasm_decode_alloc(rd, m, e->count, sizeof *e->items);
     for (uint32_t i = 0; e->items && i < e->count; i++)
-        if (!read_const_expr(rd, &e->items[i]))
+        if (!wasm_read_const_expr(rd, &e->items[i]))
             return false;
     return e->items != NULL;
 }
@@ -97,37 +97,37 @@ static bool read_expr_items(struct reader *rd, struct wasm_module *m, struct was
 static bool read_elem(struct reader *rd, struct wasm_module *m, struct wasm_elem *e) {
     uint32_t flags;
     uint8_t kind;
-    if (!read_u32(rd, &flags))
+    if (!wasm_read_u32(rd, &flags))
         return false;
     if (flags > 7)
-        return reader_fail(rd, "malformed elements segment kind");
+        return wasm_reader_fail(rd, "malformed elements segment kind");
     e->mode = (flags & 1) ? ((flags & 2) ? SEGMENT_DECLARATIVE : SEGMENT_PASSIVE) : SEGMENT_ACTIVE;
     e->elem_type = WASM_FUNCREF;
     e->table_index = 0;
-    if ((flags & 3) == 2 && !read_u32(rd, &e->table_index))
+    if ((flags & 3) == 2 && !wasm_read_u32(rd, &e->table_index))
         return false;
-    if (e->mode == SEGMENT_ACTIVE && !read_const_expr(rd, &e->offset))
+    if (e->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, &e->offset))
         return false;
     if (flags & 4) {
-        if ((flags & 3) != 0 && !read_reftype(rd, &e->elem_type))
+        if ((flags & 3) != 0 && !wasm_read_reftype(rd, &e->elem_type))
             return false;
         return read_expr_items(rd, m, e);
     }
     if ((flags & 3) != 0) {
-        if (!read_byte(rd, &kind))
+        if (!wasm_read_byte(rd, &kind))
             return false;
         if (kind != 0)
-            return reader_fail(rd, "malformed element kind");
+            return wasm_reader_fail(rd, "malformed element kind");
     }
     return read_func_items(rd, m, e);
 }
 
-bool decode_elems(struct reader *rd, struct wasm_module *m) {
-    if (!read_u32(rd, &m->elem_count))
+bool wasm_decode_elems(struct reader *rd, struct wasm_module *m) {
+    if (!wasm_read_u32(rd, &m->elem_count))
         return false;
     if ((size_t) (rd->end - rd->pos) < m->elem_count)
-        return reader_fail(rd, "unexpected end");
-    m->elems = decode_alloc(rd, m, m->elem_count, sizeof *m->elems);
+        return wasm_reader_fail(rd, "unexpected end");
+    m->elems = wasm_decode_alloc(rd, m, m->elem_count, sizeof *m->elems);
     for (uint32_t i = 0; m->elems && i < m->elem_count; i++)
         if (!read_elem(rd, m, &m->elems[i]))
             return false;
@@ -136,36 +136,36 @@ bool decode_elems(struct reader *rd, struct wasm_module *m) {
 
 static bool read_data(struct reader *rd, struct wasm_data *d) {
     uint32_t flags, memory_index = 0;
-    if (!read_u32(rd, &flags))
+    if (!wasm_read_u32(rd, &flags))
         return false;
     if (flags > 2)
-        return reader_fail(rd, "malformed data segment kind");
+        return wasm_reader_fail(rd, "malformed data segment kind");
     d->mode = flags == 1 ? SEGMENT_PASSIVE : SEGMENT_ACTIVE;
-    if (flags == 2 && !read_u32(rd, &memory_index))
+    if (flags == 2 && !wasm_read_u32(rd, &memory_index))
         return false;
     if (memory_index != 0)
-        return reader_invalid(rd, "unknown memory");
-    if (d->mode == SEGMENT_ACTIVE && !read_const_expr(rd, &d->offset))
+        return wasm_reader_invalid(rd, "unknown memory");
+    if (d->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, &d->offset))
         return false;
-    if (!read_u32(rd, &d->len))
+    if (!wasm_read_u32(rd, &d->len))
         return false;
     if ((size_t) (rd->end - rd->pos) < d->len)
-        return reader_fail(rd, "unexpected end of section or function");
+        return wasm_reader_fail(rd, "unexpected end of section or function");
     d->bytes = rd->pos;
     rd->pos += d->len;
     return true;
 }
 
-bool decode_datas(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_datas(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
-    if (!read_u32(rd, &count))
+    if (!wasm_read_u32(rd, &count))
         return false;
     if (m->has_data_count && count != m->data_count)
-        return reader_fail(rd, "data count and data section have inconsistent lengths");
+        return wasm_reader_fail(rd, "data count and data section have inconsistent lengths");
     if ((size_t) (rd->end - rd->pos) < count)
-        return reader_fail(rd, "unexpected end");
+        return wasm_reader_fail(rd, "unexpected end");
     m->data_count = count;
-    m->datas = decode_alloc(rd, m, count, sizeof *m->datas);
+    m->datas = wasm_decode_alloc(rd, m, count, sizeof *m->datas);
     for (uint32_t i = 0; m->datas && i < count; i++)
         if (!read_data(rd, &m->datas[i]))
             return false;
@@ -175,49 +175,49 @@ bool decode_datas(struct reader *rd, struct wasm_module *m) {
 // Local declarations: runs of (count, type), at most WASM_MAX_LOCALS in all.
 static bool read_locals(struct reader *rd, struct wasm_module *m, struct wasm_code *code) {
     uint32_t runs;
-    if (!read_u32(rd, &runs))
+    if (!wasm_read_u32(rd, &runs))
         return false;
     const uint8_t *start = rd->pos;
     uint64_t total = 0;
     for (uint32_t i = 0; i < runs; i++) {
         uint32_t n;
         uint8_t type;
-        if (!read_u32(rd, &n) || !read_valtype(rd, &type))
+        if (!wasm_read_u32(rd, &n) || !wasm_read_valtype(rd, &type))
             return false;
         total += n;
         if (total > WASM_MAX_LOCALS)
-            return reader_fail(rd, "too many locals");
+            return wasm_reader_fail(rd, "too many locals");
     }
     code->local_count = (uint32_t) total;
-    code->local_types = decode_alloc(rd, m, total, 1);
+    code->local_types = wasm_decode_alloc(rd, m, total, 1);
     if (!code->local_types)
         return false;
     rd->pos = start;
     for (uint32_t i = 0, k = 0; i < runs; i++) {
         uint32_t n;
         uint8_t type;
-        read_u32(rd, &n), read_valtype(rd, &type);
+        wasm_read_u32(rd, &n), wasm_read_valtype(rd, &type);
         while (n--)
             code->local_types[k++] = type;
     }
     return true;
 }
 
-bool decode_codes(struct reader *rd, struct wasm_module *m) {
+bool wasm_decode_codes(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
-    if (!read_u32(rd, &count))
+    if (!wasm_read_u32(rd, &count))
         return false;
-    if (!m->func_types && !decode_index_spaces(rd, m))
+    if (!m->func_types && !wasm_decode_index_spaces(rd, m))
         return false;
     if (count != m->func_count - m->func_import_count)
-        return reader_fail(rd, "function and code section have inconsistent lengths");
-    m->codes = decode_alloc(rd, m, count, sizeof *m->codes);
+        return wasm_reader_fail(rd, "function and code section have inconsistent lengths");
+    m->codes = wasm_decode_alloc(rd, m, count, sizeof *m->codes);
     for (uint32_t i = 0; m->codes && i < count; i++) {
         uint32_t size;
-        if (!read_u32(rd, &size))
+        if (!wasm_read_u32(rd, &size))
             return false;
         if ((size_t) (rd->end - rd->pos) < size)
-            return reader_fail(rd, "unexpected end of section or function");
+            return wasm_reader_fail(rd, "unexpected end of section or function");
         const uint8_t *section_end = rd->end;
         rd->end = rd->pos + size;
         if (!read_locals(rd, m, &m->codes[i]))

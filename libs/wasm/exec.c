@@ -45,7 +45,7 @@ void wasm_exec_reset(struct wasm_exec *ex) { ex->suspended = false; }
 // Runs the saved state; on success copies the results out.
 static int exec_run(struct wasm_exec *ex, wasm_value *results) {
     ex->running = true;
-    int status = interp_run(ex);
+    int status = wasm_interp_run(ex);
     ex->running = false;
     if (status == WASM_OK && ex->result_count)
         memcpy(results, ex->stack, ex->result_count * sizeof *results);

@@ -18,7 +18,7 @@ struct wasm_exec {
     uint64_t fuel;
     // The state of a call suspended by WASM_OUT_OF_FUEL.
     bool suspended;
-    bool running;             // inside interp_run: calls on this exec are refused
+    bool running;             // inside wasm_interp_run: calls on this exec are refused
     struct wasm_func *func;
     const uint32_t *pc;
     wasm_value *sp, *fp;
@@ -28,16 +28,16 @@ struct wasm_exec {
 
 // Runs from the saved state until the outermost call returns (results at
 // stack[0..]), a trap, or fuel runs out (state saved, suspended set).
-int interp_run(struct wasm_exec *exec);
+int wasm_interp_run(struct wasm_exec *exec);
 
-wasm_value const_expr_eval(const struct wasm_instance *inst, const struct const_expr *e);
+wasm_value wasm_const_expr_eval(const struct wasm_instance *inst, const struct const_expr *e);
 // table.init / memory.init semantics, shared with instantiation.
-int table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t dst,
+int wasm_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t dst,
                uint32_t src, uint32_t len);
-int memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_t src,
+int wasm_memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_t src,
                 uint32_t len);
-// The bulk memory, table and reference instructions (interp_bulk.c).
+// The bulk memory, table and reference instructions (wasm_interp_bulk.c).
 // Reads immediates at *pc, operands below *sp; updates both.
-int interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp);
+int wasm_interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp);
 // The float arithmetic, comparison and conversion instructions.
-int interp_float(uint32_t op, wasm_value **sp);
+int wasm_interp_float(uint32_t op, wasm_value **sp);

@@ -8,7 +8,7 @@ static uint32_t max_of(const struct wasm_limits *limits, uint32_t bound) {
     return limits->has_max && limits->max < bound ? limits->max : bound;
 }
 
-int64_t memory_grow(struct wasm_memory *mem, uint32_t delta) {
+int64_t wasm_memory_grow(struct wasm_memory *mem, uint32_t delta) {
     uint32_t old = mem->limits.min;
     if (delta == 0)
         return old;
@@ -31,7 +31,7 @@ int64_t memory_grow(struct wasm_memory *mem, uint32_t delta) {
     return old;
 }
 
-int64_t table_grow(struct wasm_table *table, uint32_t delta, wasm_value init) {
+int64_t wasm_table_grow(struct wasm_table *table, uint32_t delta, wasm_value init) {
     uint32_t old = table->limits.min;
     if (delta == 0)
         return old;

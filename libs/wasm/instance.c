@@ -15,7 +15,7 @@ static bool import_matches(const struct wasm_module *m, const struct wasm_import
         return false;
     switch (imp->kind) {
     case WASM_EXTERN_FUNC:
-        return functype_equal(ext->as.func->type, &m->types[imp->type_index]);
+        return wasm_functype_equal(ext->as.func->type, &m->types[imp->type_index]);
     case WASM_EXTERN_TABLE:
         return ext->as.table->elem_type == imp->elem_type &&
                limits_match(&ext->as.table->limits, &imp->limits);
@@ -47,7 +47,7 @@ static int link_imports(struct wasm_instance *inst, wasm_resolve_fn resolve, voi
     return WASM_OK;
 }
 
-wasm_value const_expr_eval(const struct wasm_instance *inst, const struct const_expr *e) {
+wasm_value wasm_const_expr_eval(const struct wasm_instance *inst, const struct const_expr *e) {
     switch (e->opcode) {
     case 0xD0: return 0;
     case 0xD2: return (wasm_value) (uintptr_t) inst->funcs[e->value];
@@ -59,14 +59,14 @@ wasm_value const_expr_eval(const struct wasm_instance *inst, const struct const_
 static bool alloc_arrays(struct wasm_instance *inst) {
     const struct wasm_module *m = inst->module;
     struct arena *a = &inst->arena;
-    inst->own_funcs = arena_alloc(a, m->func_count, sizeof *inst->own_funcs);
-    inst->funcs = arena_alloc(a, m->func_count, sizeof *inst->funcs);
-    inst->own_tables = arena_alloc(a, m->table_count, sizeof *inst->own_tables);
-    inst->tables = arena_alloc(a, m->table_count, sizeof *inst->tables);
-    inst->own_globals = arena_alloc(a, m->global_count, sizeof *inst->own_globals);
-    inst->globals = arena_alloc(a, m->global_count, sizeof *inst->globals);
-    inst->elem_dropped = arena_alloc(a, m->elem_count, sizeof(bool));
-    inst->data_dropped = arena_alloc(a, m->data_count, sizeof(bool));
+    inst->own_funcs = wasm_arena_alloc(a, m->func_count, sizeof *inst->own_funcs);
+    inst->funcs = wasm_arena_alloc(a, m->func_count, sizeof *inst->funcs);
+    inst->own_tables = wasm_arena_alloc(a, m->table_count, sizeof *inst->own_tables);
+    inst->tables = wasm_arena_alloc(a, m->table_count, sizeof *inst->tables);
+    inst->own_globals = wasm_arena_alloc(a, m->global_count, sizeof *inst->own_globals);
+    inst->globals = wasm_arena_alloc(a, m->global_count, sizeof *inst->globals);
+    inst->elem_dropped = wasm_arena_alloc(a, m->elem_count, sizeof(bool));
+    inst->data_dropped = wasm_arena_alloc(a, m->data_count, sizeof(bool));
     return inst->own_funcs && inst->funcs && inst->own_tables && inst->tables &&
            inst->own_globals && inst->globals && inst->elem_dropped && inst->data_dropped;
 }
@@ -81,7 +81,7 @@ static int define_entities(struct wasm_instance *inst, const struct wasm_allocat
     }
     for (uint32_t i = m->global_import_count; i < m->global_count; i++) {
         const struct wasm_global_def *g = &m->globals[i];
-        inst->own_globals[i] = (struct wasm_global){const_expr_eval(inst, &g->init), g->type,
+        inst->own_globals[i] = (struct wasm_global){wasm_const_expr_eval(inst, &g->init), g->type,
                                                     g->mutable_};
         inst->globals[i] = &inst->own_globals[i];
     }
@@ -90,7 +90,7 @@ static int define_entities(struct wasm_instance *inst, const struct wasm_allocat
         *t = (struct wasm_table){NULL, m->tables[i].elem_type, m->tables[i].limits, *alloc};
         uint32_t min = t->limits.min;
         t->limits.min = 0;
-        if (table_grow(t, min, 0) < 0)
+        if (wasm_table_grow(t, min, 0) < 0)
             return WASM_ERR_NOMEM;
         inst->tables[i] = t;
     }
@@ -98,7 +98,7 @@ static int define_entities(struct wasm_instance *inst, const struct wasm_allocat
         struct wasm_memory *mem = &inst->own_memory;
         *mem = (struct wasm_memory){NULL, 0, m->memory, *alloc};
         mem->limits.min = 0;
-        if (memory_grow(mem, m->memory.min) < 0)
+        if (wasm_memory_grow(mem, m->memory.min) < 0)
             return WASM_ERR_NOMEM;
         inst->memory = mem;
     }
@@ -112,8 +112,8 @@ static int apply_segments(struct wasm_instance *inst) {
     for (uint32_t i = 0; i < m->elem_count; i++) {
         const struct wasm_elem *e = &m->elems[i];
         if (e->mode == SEGMENT_ACTIVE) {
-            uint32_t offset = (uint32_t) const_expr_eval(inst, &e->offset);
-            int status = table_init(inst, e->table_index, i, offset, 0, e->count);
+            uint32_t offset = (uint32_t) wasm_const_expr_eval(inst, &e->offset);
+            int status = wasm_table_init(inst, e->table_index, i, offset, 0, e->count);
             if (status != WASM_OK)
                 return status;
         }
@@ -124,8 +124,8 @@ static int apply_segments(struct wasm_instance *inst) {
         const struct wasm_data *d = &m->datas[i];
         if (d->mode != SEGMENT_ACTIVE)
             continue;
-        uint32_t offset = (uint32_t) const_expr_eval(inst, &d->offset);
-        int status = memory_init(inst, i, offset, 0, d->len);
+        uint32_t offset = (uint32_t) wasm_const_expr_eval(inst, &d->offset);
+        int status = wasm_memory_init(inst, i, offset, 0, d->len);
         if (status != WASM_OK)
             return status;
         inst->data_dropped[i] = true;
@@ -140,8 +140,8 @@ int wasm_instance_create(const struct wasm_module *module, const struct wasm_all
     if (!module || !alloc || (module->has_start && !exec))
         return WASM_ERR_ARGS;
     struct arena arena;
-    arena_init(&arena, alloc);
-    struct wasm_instance *inst = arena_alloc(&arena, 1, sizeof *inst);
+    wasm_arena_init(&arena, alloc);
+    struct wasm_instance *inst = wasm_arena_alloc(&arena, 1, sizeof *inst);
     if (!inst)
         return WASM_ERR_NOMEM;
     inst->arena = arena;
@@ -151,19 +151,21 @@ int wasm_instance_create(const struct wasm_module *module, const struct wasm_all
         status = link_imports(inst, resolve, resolve_ctx);
     if (status == WASM_OK)
         status = define_entities(inst, alloc);
-    if (status == WASM_OK)
-        status = apply_segments(inst);
+    if (status != WASM_OK) {
+        wasm_instance_free(inst);
+        return status;
+    }
+    // From here on, imported tables may hold this instance's functions, so
+    // even a failed instance goes to the caller, who frees it when those
+    // tables are gone.
+    *out = inst;
+    status = apply_segments(inst);
     if (status == WASM_OK && module->has_start) {
         status = wasm_exec_call(exec, inst->funcs[module->start], NULL, NULL);
         if (status == WASM_OUT_OF_FUEL)
             wasm_exec_reset(exec);
     }
-    if (status != WASM_OK) {
-        wasm_instance_free(inst);
-        return status;
-    }
-    *out = inst;
-    return WASM_OK;
+    return status;
 }
 
 void wasm_instance_free(struct wasm_instance *inst) {
@@ -179,7 +181,7 @@ void wasm_instance_free(struct wasm_instance *inst) {
     if (mem->data)
         mem->alloc.free(mem->alloc.ctx, mem->data, mem->size);
     struct arena arena = inst->arena;
-    arena_free_all(&arena);
+    wasm_arena_free_all(&arena);
 }
 
 bool wasm_instance_export(const struct wasm_instance *inst, const char *name, size_t name_len,

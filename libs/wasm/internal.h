@@ -16,10 +16,10 @@ struct arena {
     struct wasm_allocator alloc;
     struct arena_chunk *chunks;
 };
-void arena_init(struct arena *arena, const struct wasm_allocator *alloc);
+void wasm_arena_init(struct arena *arena, const struct wasm_allocator *alloc);
 // Zeroed memory, aligned to 8; NULL when the allocator fails or size overflows.
-void *arena_alloc(struct arena *arena, size_t count, size_t size);
-void arena_free_all(struct arena *arena);
+void *wasm_arena_alloc(struct arena *arena, size_t count, size_t size);
+void wasm_arena_free_all(struct arena *arena);
 
 // A cursor over the binary; `base` lets errors report file offsets.
 struct reader {
@@ -28,16 +28,16 @@ struct reader {
     int status;     // WASM_OK until the first failure records its kind
 };
 // Record the first failure (message, offset, kind); all return false.
-bool reader_fail(struct reader *rd, const char *message);    // malformed
-bool reader_invalid(struct reader *rd, const char *message); // invalid
-bool reader_nomem(struct reader *rd);
-bool read_byte(struct reader *rd, uint8_t *out);
-bool read_u32(struct reader *rd, uint32_t *out);
-bool read_s32(struct reader *rd, int32_t *out);
-bool read_s33(struct reader *rd, int64_t *out);
-bool read_s64(struct reader *rd, int64_t *out);
-bool read_fixed(struct reader *rd, unsigned size, uint64_t *out); // little-endian
-bool read_name(struct reader *rd, struct wasm_name *out);          // checks UTF-8
+bool wasm_reader_fail(struct reader *rd, const char *message);    // malformed
+bool wasm_reader_invalid(struct reader *rd, const char *message); // invalid
+bool wasm_reader_nomem(struct reader *rd);
+bool wasm_read_byte(struct reader *rd, uint8_t *out);
+bool wasm_read_u32(struct reader *rd, uint32_t *out);
+bool wasm_read_s32(struct reader *rd, int32_t *out);
+bool wasm_read_s33(struct reader *rd, int64_t *out);
+bool wasm_read_s64(struct reader *rd, int64_t *out);
+bool wasm_read_fixed(struct reader *rd, unsigned size, uint64_t *out); // little-endian
+bool wasm_read_name(struct reader *rd, struct wasm_name *out);          // checks UTF-8
 
 // A constant expression: one instruction then `end` (the 2.0 forms).
 struct const_expr {
@@ -127,11 +127,11 @@ struct wasm_module {
     uint8_t *declared_funcs;        // bitset: may be named by ref.func
 };
 
-int module_decode(struct wasm_module *module, const uint8_t *bytes, size_t len,
+int wasm_module_decode(struct wasm_module *module, const uint8_t *bytes, size_t len,
                   struct wasm_error *err);
 // Validates (and compiles) every function body; fills codes[i].words.
-int module_validate_code(struct wasm_module *module, const uint8_t *base, struct wasm_error *err);
-bool functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
+int wasm_module_validate_code(struct wasm_module *module, const uint8_t *base, struct wasm_error *err);
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
 
 struct wasm_instance {
     struct arena arena;
@@ -150,5 +150,5 @@ struct wasm_instance {
 
 // Growth shared by the interpreter and instantiation. Return the old size
 // or -1 (and change nothing) when the limits or the allocator refuse.
-int64_t memory_grow(struct wasm_memory *memory, uint32_t delta_pages);
-int64_t table_grow(struct wasm_table *table, uint32_t delta, wasm_value init);
+int64_t wasm_memory_grow(struct wasm_memory *memory, uint32_t delta_pages);
+int64_t wasm_table_grow(struct wasm_table *table, uint32_t delta, wasm_value init);

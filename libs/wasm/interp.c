@@ -2,11 +2,11 @@
 // the frame base `fp` on the value stack, operands above them; calls push
 // a struct frame, so wasm recursion never recurses in C. Fuel is spent by
 // every taken branch and every call; when it runs out the state is saved
-// at the instruction that needed it, and interp_run can be entered again.
+// at the instruction that needed it, and wasm_interp_run can be entered again.
 //
 // One long function by design: a switch-dispatch loop keeps its registers
 // (pc, sp, fp, memory) in locals. Float and bulk operations live in
-// interp_float.c and interp_bulk.c.
+// wasm_interp_float.c and wasm_interp_bulk.c.
 #include "compile.h"
 #include "exec.h"
 #include "numeric.h"
@@ -77,10 +77,10 @@ static int div64(uint32_t op, uint64_t a, uint64_t b, uint64_t *out) {
 }
 
 static bool types_match(const struct wasm_func *callee, const struct wasm_functype *want) {
-    return callee->type == want || functype_equal(callee->type, want);
+    return callee->type == want || wasm_functype_equal(callee->type, want);
 }
 
-int interp_run(struct wasm_exec *ex) {
+int wasm_interp_run(struct wasm_exec *ex) {
     struct wasm_func *func = ex->func;
     struct wasm_instance *inst = func->instance;
     const uint32_t *code = func->code->words, *pc = ex->pc;
@@ -182,7 +182,7 @@ int interp_run(struct wasm_exec *ex) {
         case 0x3E: STORE(uint32_t, 4); break;
         case 0x3F: *sp++ = inst->memory->limits.min; break;
         case 0x40:
-            sp[-1] = (uint32_t) (int32_t) memory_grow(inst->memory, (uint32_t) sp[-1]);
+            sp[-1] = (uint32_t) (int32_t) wasm_memory_grow(inst->memory, (uint32_t) sp[-1]);
             RELOAD_MEMORY();
             break;
         case 0x41: case 0x43: *sp++ = *pc++; break;
@@ -209,9 +209,9 @@ int interp_run(struct wasm_exec *ex) {
         case 0x58: BIN64(a <= b); break;
         case 0x59: BIN64((int64_t) a >= (int64_t) b); break;
         case 0x5A: BIN64(a >= b); break;
-        case 0x67: UN32(bits_clz(a, 32)); break;
-        case 0x68: UN32(bits_ctz(a, 32)); break;
-        case 0x69: UN32(bits_popcount(a)); break;
+        case 0x67: UN32(wasm_bits_clz(a, 32)); break;
+        case 0x68: UN32(wasm_bits_ctz(a, 32)); break;
+        case 0x69: UN32(wasm_bits_popcount(a)); break;
         case 0x6A: BIN32(a + b); break;
         case 0x6B: BIN32(a - b); break;
         case 0x6C: BIN32(a * b); break;
@@ -231,9 +231,9 @@ int interp_run(struct wasm_exec *ex) {
         case 0x76: BIN32(a >> (b & 31)); break;
         case 0x77: BIN32(rotl32(a, b)); break;
         case 0x78: BIN32(rotr32(a, b)); break;
-        case 0x79: UN64(bits_clz(a, 64)); break;
-        case 0x7A: UN64(bits_ctz(a, 64)); break;
-        case 0x7B: UN64(bits_popcount(a)); break;
+        case 0x79: UN64(wasm_bits_clz(a, 64)); break;
+        case 0x7A: UN64(wasm_bits_ctz(a, 64)); break;
+        case 0x7B: UN64(wasm_bits_popcount(a)); break;
         case 0x7C: BIN64(a + b); break;
         case 0x7D: BIN64(a - b); break;
         case 0x7E: BIN64(a * b); break;
@@ -269,12 +269,12 @@ int interp_run(struct wasm_exec *ex) {
         case OP_PREFIX_FC + 11: case OP_PREFIX_FC + 12: case OP_PREFIX_FC + 13:
         case OP_PREFIX_FC + 14: case OP_PREFIX_FC + 15: case OP_PREFIX_FC + 16:
         case OP_PREFIX_FC + 17:
-            status = interp_bulk(inst, op, &pc, &sp);
+            status = wasm_interp_bulk(inst, op, &pc, &sp);
             if (status != WASM_OK)
                 goto trap;
             break;
         default: // the float instructions (the validator emits nothing else)
-            status = interp_float(op, &sp);
+            status = wasm_interp_float(op, &sp);
             if (status != WASM_OK)
                 goto trap;
             break;

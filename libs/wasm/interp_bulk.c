@@ -8,7 +8,7 @@ static bool in_bounds(uint64_t start, uint64_t len, uint64_t size) {
     return start + len <= size;
 }
 
-int memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_t src,
+int wasm_memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_t src,
                 uint32_t len) {
     const struct wasm_data *d = &inst->module->datas[data];
     uint32_t data_len = inst->data_dropped[data] ? 0 : d->len;
@@ -20,7 +20,7 @@ int memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_
     return WASM_OK;
 }
 
-int table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t dst,
+int wasm_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t dst,
                uint32_t src, uint32_t len) {
     const struct wasm_elem *e = &inst->module->elems[elem];
     uint32_t elem_len = inst->elem_dropped[elem] ? 0 : e->count;
@@ -28,7 +28,7 @@ int table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32
     if (!in_bounds(src, len, elem_len) || !in_bounds(dst, len, t->limits.min))
         return WASM_TRAP_TABLE_OOB;
     for (uint32_t i = 0; i < len; i++)
-        t->elems[dst + i] = const_expr_eval(inst, &e->items[src + i]);
+        t->elems[dst + i] = wasm_const_expr_eval(inst, &e->items[src + i]);
     return WASM_OK;
 }
 
@@ -81,7 +81,7 @@ static int table_op(struct wasm_instance *inst, uint32_t op, uint32_t index, was
         return WASM_OK;
     }
     case OP_PREFIX_FC + 15: // table.grow init delta
-        s[-2] = (uint32_t) (int32_t) table_grow(t, (uint32_t) s[-1], s[-2]);
+        s[-2] = (uint32_t) (int32_t) wasm_table_grow(t, (uint32_t) s[-1], s[-2]);
         *sp = s - 1;
         return WASM_OK;
     case OP_PREFIX_FC + 16:
@@ -99,13 +99,13 @@ static int table_op(struct wasm_instance *inst, uint32_t op, uint32_t index, was
     return WASM_OK;
 }
 
-int interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp) {
+int wasm_interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp) {
     const uint32_t *imm = *pc;
     wasm_value *s = *sp;
     switch (op) {
     case OP_PREFIX_FC + 8: // memory.init
         *pc = imm + 1, *sp = s - 3;
-        return memory_init(inst, imm[0], (uint32_t) s[-3], (uint32_t) s[-2], (uint32_t) s[-1]);
+        return wasm_memory_init(inst, imm[0], (uint32_t) s[-3], (uint32_t) s[-2], (uint32_t) s[-1]);
     case OP_PREFIX_FC + 9:
         inst->data_dropped[imm[0]] = true;
         *pc = imm + 1;
@@ -115,7 +115,7 @@ int interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wa
         return memory_op(inst, op - OP_PREFIX_FC, s - 3);
     case OP_PREFIX_FC + 12:
         *pc = imm + 2, *sp = s - 3;
-        return table_init(inst, imm[1], imm[0], (uint32_t) s[-3], (uint32_t) s[-2],
+        return wasm_table_init(inst, imm[1], imm[0], (uint32_t) s[-3], (uint32_t) s[-2],
                           (uint32_t) s[-1]);
     case OP_PREFIX_FC + 13:
         inst->elem_dropped[imm[0]] = true;

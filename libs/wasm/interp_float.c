@@ -25,24 +25,24 @@ static uint32_t f32_unary(uint32_t op, uint32_t x) {
     switch (op) {
     case 0x8B: return x & 0x7FFFFFFFu;
     case 0x8C: return x ^ 0x80000000u;
-    case 0x8D: return f32_round(x, 0);
-    case 0x8E: return f32_round(x, 1);
-    case 0x8F: return f32_round(x, 2);
-    case 0x90: return f32_round(x, 3);
+    case 0x8D: return wasm_f32_round(x, 0);
+    case 0x8E: return wasm_f32_round(x, 1);
+    case 0x8F: return wasm_f32_round(x, 2);
+    case 0x90: return wasm_f32_round(x, 3);
     }
-    return f32_sqrt(x);
+    return wasm_f32_sqrt(x);
 }
 
 static uint64_t f64_unary(uint32_t op, uint64_t x) {
     switch (op) {
     case 0x99: return x & 0x7FFFFFFFFFFFFFFFull;
     case 0x9A: return x ^ 0x8000000000000000ull;
-    case 0x9B: return f64_round(x, 0);
-    case 0x9C: return f64_round(x, 1);
-    case 0x9D: return f64_round(x, 2);
-    case 0x9E: return f64_round(x, 3);
+    case 0x9B: return wasm_f64_round(x, 0);
+    case 0x9C: return wasm_f64_round(x, 1);
+    case 0x9D: return wasm_f64_round(x, 2);
+    case 0x9E: return wasm_f64_round(x, 3);
     }
-    return f64_sqrt(x);
+    return wasm_f64_sqrt(x);
 }
 
 static uint32_t f32_binary(uint32_t op, uint32_t a, uint32_t b) {
@@ -51,8 +51,8 @@ static uint32_t f32_binary(uint32_t op, uint32_t a, uint32_t b) {
     case 0x93: return f32_bits(f32_from(a) - f32_from(b));
     case 0x94: return f32_bits(f32_from(a) * f32_from(b));
     case 0x95: return f32_bits(f32_from(a) / f32_from(b));
-    case 0x96: return f32_minmax(a, b, false);
-    case 0x97: return f32_minmax(a, b, true);
+    case 0x96: return wasm_f32_minmax(a, b, false);
+    case 0x97: return wasm_f32_minmax(a, b, true);
     }
     return (a & 0x7FFFFFFFu) | (b & 0x80000000u);
 }
@@ -63,8 +63,8 @@ static uint64_t f64_binary(uint32_t op, uint64_t a, uint64_t b) {
     case 0xA1: return f64_bits(f64_from(a) - f64_from(b));
     case 0xA2: return f64_bits(f64_from(a) * f64_from(b));
     case 0xA3: return f64_bits(f64_from(a) / f64_from(b));
-    case 0xA4: return f64_minmax(a, b, false);
-    case 0xA5: return f64_minmax(a, b, true);
+    case 0xA4: return wasm_f64_minmax(a, b, false);
+    case 0xA5: return wasm_f64_minmax(a, b, true);
     }
     return (a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull);
 }
@@ -89,7 +89,7 @@ static wasm_value convert(uint32_t op, wasm_value v) {
     return f64_bits((double) F32(v)); // 0xBB promote
 }
 
-int interp_float(uint32_t op, wasm_value **sp) {
+int wasm_interp_float(uint32_t op, wasm_value **sp) {
     wasm_value *s = *sp;
     int status = WASM_OK;
     if (op >= 0x5B && op <= 0x60)
@@ -108,10 +108,10 @@ int interp_float(uint32_t op, wasm_value **sp) {
         unsigned k = op - 0xA8;
         bool from_f64 = k == 2 || k == 3 || k == 8 || k == 9;
         int kind = (k >= 6 ? 2 : 0) + (int) (k & 1);
-        s[-1] = trunc_to_int(float_source(from_f64, s[-1]), kind, &status);
+        s[-1] = wasm_trunc_to_int(float_source(from_f64, s[-1]), kind, &status);
     } else if (op >= OP_PREFIX_FC && op <= OP_PREFIX_FC + 7) {
         unsigned k = op - OP_PREFIX_FC; // 0,1 f32->i32  2,3 f64->i32  4,5 f32->i64  6,7 f64->i64
-        s[-1] = trunc_sat_to_int(float_source(k & 2, s[-1]), (k >= 4 ? 2 : 0) + (int) (k & 1));
+        s[-1] = wasm_trunc_sat_to_int(float_source(k & 2, s[-1]), (k >= 4 ? 2 : 0) + (int) (k & 1));
     } else {
         s[-1] = convert(op, s[-1]);
     }

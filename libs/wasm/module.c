@@ -13,16 +13,16 @@ int wasm_module_load(const struct wasm_allocator *alloc, const uint8_t *bytes, s
     if (!alloc || (!bytes && len))
         return WASM_ERR_ARGS;
     struct arena arena;
-    arena_init(&arena, alloc);
-    struct wasm_module *m = arena_alloc(&arena, 1, sizeof *m);
+    wasm_arena_init(&arena, alloc);
+    struct wasm_module *m = wasm_arena_alloc(&arena, 1, sizeof *m);
     if (!m) {
         err->message = "out of memory";
         return WASM_ERR_NOMEM;
     }
     m->arena = arena;
-    int status = module_decode(m, bytes, len, err);
+    int status = wasm_module_decode(m, bytes, len, err);
     if (status == WASM_OK)
-        status = module_validate_code(m, bytes, err);
+        status = wasm_module_validate_code(m, bytes, err);
     if (status != WASM_OK) {
         wasm_module_free(m);
         return status;
@@ -34,11 +34,11 @@ int wasm_module_load(const struct wasm_allocator *alloc, const uint8_t *bytes, s
 void wasm_module_free(struct wasm_module *module) {
     if (module) {
         struct arena arena = module->arena;
-        arena_free_all(&arena);
+        wasm_arena_free_all(&arena);
     }
 }
 
-bool functype_equal(const struct wasm_functype *a, const struct wasm_functype *b) {
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b) {
     return a->param_count == b->param_count && a->result_count == b->result_count &&
            memcmp(a->types, b->types, a->param_count + a->result_count) == 0;
 }

@@ -21,7 +21,7 @@ static uint64_t f64_trunc_bits(uint64_t x) {
     return x & ~((1ull << (52 - exponent)) - 1);
 }
 
-uint64_t f64_round(uint64_t x, int op) {
+uint64_t wasm_f64_round(uint64_t x, int op) {
     int exponent = (int) ((x >> 52) & 0x7FF) - 1023;
     if (f64_isnan(x))
         return x | F64_QUIET;
@@ -41,11 +41,11 @@ uint64_t f64_round(uint64_t x, int op) {
     return f64_bits(t) | (x & F64_SIGN); // keeps -0 for negative inputs
 }
 
-uint32_t f32_round(uint32_t x, int op) {
+uint32_t wasm_f32_round(uint32_t x, int op) {
     if (f32_isnan(x))
         return x | F32_QUIET;
     // Exact: every f32 is an f64, and the rounded result fits back in f32.
-    return f32_bits((float) f64_from(f64_round(f64_bits((double) f32_from(x)), op)));
+    return f32_bits((float) f64_from(wasm_f64_round(f64_bits((double) f32_from(x)), op)));
 }
 
 // floor(sqrt(value)) and whether the remainder is nonzero.
@@ -67,7 +67,7 @@ static unsigned __int128 isqrt128(unsigned __int128 value, bool *inexact) {
 }
 
 // Correctly rounded (to nearest even) square root.
-uint64_t f64_sqrt(uint64_t x) {
+uint64_t wasm_f64_sqrt(uint64_t x) {
     if (f64_isnan(x))
         return x | F64_QUIET;
     if ((x & ~F64_SIGN) == 0)
@@ -100,14 +100,14 @@ uint64_t f64_sqrt(uint64_t x) {
     return (biased << 52) | (result & ((1ull << 52) - 1));
 }
 
-uint32_t f32_sqrt(uint32_t x) {
+uint32_t wasm_f32_sqrt(uint32_t x) {
     if (f32_isnan(x))
         return x | F32_QUIET;
     // Rounding twice (to f64, then to f32) is exact for sqrt: 53 >= 2*24+2.
-    return f32_bits((float) f64_from(f64_sqrt(f64_bits((double) f32_from(x)))));
+    return f32_bits((float) f64_from(wasm_f64_sqrt(f64_bits((double) f32_from(x)))));
 }
 
-uint64_t f64_minmax(uint64_t a, uint64_t b, bool want_max) {
+uint64_t wasm_f64_minmax(uint64_t a, uint64_t b, bool want_max) {
     if (f64_isnan(a))
         return a | F64_QUIET;
     if (f64_isnan(b))
@@ -118,7 +118,7 @@ uint64_t f64_minmax(uint64_t a, uint64_t b, bool want_max) {
     return (want_max ? x > y : x < y) ? a : b;
 }
 
-uint32_t f32_minmax(uint32_t a, uint32_t b, bool want_max) {
+uint32_t wasm_f32_minmax(uint32_t a, uint32_t b, bool want_max) {
     if (f32_isnan(a))
         return a | F32_QUIET;
     if (f32_isnan(b))
@@ -143,7 +143,7 @@ static uint64_t trunc_in_range(double x, int kind) {
     return (uint64_t) x;
 }
 
-uint64_t trunc_to_int(double x, int kind, int *status) {
+uint64_t wasm_trunc_to_int(double x, int kind, int *status) {
     *status = WASM_OK;
     if (x != x)
         return *status = WASM_TRAP_INVALID_CONVERSION, 0;
@@ -152,7 +152,7 @@ uint64_t trunc_to_int(double x, int kind, int *status) {
     return trunc_in_range(x, kind);
 }
 
-uint64_t trunc_sat_to_int(double x, int kind) {
+uint64_t wasm_trunc_sat_to_int(double x, int kind) {
     static const uint64_t min[] = {0x80000000u, 0, 0x8000000000000000ull, 0};
     static const uint64_t max[] = {0x7FFFFFFFu, 0xFFFFFFFFu, 0x7FFFFFFFFFFFFFFFull, ~0ull};
     if (x != x)
@@ -164,20 +164,20 @@ uint64_t trunc_sat_to_int(double x, int kind) {
     return trunc_in_range(x, kind);
 }
 
-unsigned bits_popcount(uint64_t x) {
+unsigned wasm_bits_popcount(uint64_t x) {
     x = x - ((x >> 1) & 0x5555555555555555ull);
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
     return (unsigned) ((x * 0x0101010101010101ull) >> 56);
 }
 
-unsigned bits_clz(uint64_t x, unsigned width) {
+unsigned wasm_bits_clz(uint64_t x, unsigned width) {
     if (x == 0)
         return width;
     return (unsigned) __builtin_clzll(x) - (64 - width);
 }
 
-unsigned bits_ctz(uint64_t x, unsigned width) {
+unsigned wasm_bits_ctz(uint64_t x, unsigned width) {
     if (x == 0)
         return width;
     return (unsigned) __builtin_ctzll(x);

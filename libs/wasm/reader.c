@@ -68,37 +68,37 @@ static bool reader_record(struct reader *rd, int status, const char *message) {
     return false;
 }
 
-bool reader_fail(struct reader *rd, const char *message) {
+bool wasm_reader_fail(struct reader *rd, const char *message) {
     return reader_record(rd, WASM_ERR_MALFORMED, message);
 }
 
-bool reader_invalid(struct reader *rd, const char *message) {
+bool wasm_reader_invalid(struct reader *rd, const char *message) {
     return reader_record(rd, WASM_ERR_INVALID, message);
 }
 
-bool reader_nomem(struct reader *rd) {
+bool wasm_reader_nomem(struct reader *rd) {
     return reader_record(rd, WASM_ERR_NOMEM, "out of memory");
 }
 
 static bool leb_checked(struct reader *rd, unsigned bits, bool is_signed, uint64_t *out) {
     int rc = read_leb(&rd->pos, rd->end, bits, is_signed, out);
     if (rc == -1)
-        return reader_fail(rd, "unexpected end");
+        return wasm_reader_fail(rd, "unexpected end");
     if (rc == -2)
-        return reader_fail(rd, "integer representation too long");
+        return wasm_reader_fail(rd, "integer representation too long");
     if (rc == -3)
-        return reader_fail(rd, "integer too large");
+        return wasm_reader_fail(rd, "integer too large");
     return true;
 }
 
-bool read_byte(struct reader *rd, uint8_t *out) {
+bool wasm_read_byte(struct reader *rd, uint8_t *out) {
     if (rd->pos >= rd->end)
-        return reader_fail(rd, "unexpected end");
+        return wasm_reader_fail(rd, "unexpected end");
     *out = *rd->pos++;
     return true;
 }
 
-bool read_u32(struct reader *rd, uint32_t *out) {
+bool wasm_read_u32(struct reader *rd, uint32_t *out) {
     uint64_t value;
     if (!leb_checked(rd, 32, false, &value))
         return false;
@@ -106,7 +106,7 @@ bool read_u32(struct reader *rd, uint32_t *out) {
     return true;
 }
 
-bool read_s32(struct reader *rd, int32_t *out) {
+bool wasm_read_s32(struct reader *rd, int32_t *out) {
     uint64_t value;
     if (!leb_checked(rd, 32, true, &value))
         return false;
@@ -114,7 +114,7 @@ bool read_s32(struct reader *rd, int32_t *out) {
     return true;
 }
 
-bool read_s33(struct reader *rd, int64_t *out) {
+bool wasm_read_s33(struct reader *rd, int64_t *out) {
     uint64_t value;
     if (!leb_checked(rd, 33, true, &value))
         return false;
@@ -122,7 +122,7 @@ bool read_s33(struct reader *rd, int64_t *out) {
     return true;
 }
 
-bool read_s64(struct reader *rd, int64_t *out) {
+bool wasm_read_s64(struct reader *rd, int64_t *out) {
     uint64_t value;
     if (!leb_checked(rd, 64, true, &value))
         return false;
@@ -130,9 +130,9 @@ bool read_s64(struct reader *rd, int64_t *out) {
     return true;
 }
 
-bool read_fixed(struct reader *rd, unsigned size, uint64_t *out) {
+bool wasm_read_fixed(struct reader *rd, unsigned size, uint64_t *out) {
     if ((size_t) (rd->end - rd->pos) < size)
-        return reader_fail(rd, "unexpected end");
+        return wasm_reader_fail(rd, "unexpected end");
     uint64_t value = 0;
     for (unsigned i = 0; i < size; i++)
         value |= (uint64_t) rd->pos[i] << (8 * i);
@@ -169,16 +169,16 @@ static unsigned utf8_length(const uint8_t *s, size_t left) {
     return len;
 }
 
-bool read_name(struct reader *rd, struct wasm_name *out) {
+bool wasm_read_name(struct reader *rd, struct wasm_name *out) {
     uint32_t len;
-    if (!read_u32(rd, &len))
+    if (!wasm_read_u32(rd, &len))
         return false;
     if ((size_t) (rd->end - rd->pos) < len)
-        return reader_fail(rd, "unexpected end");
+        return wasm_reader_fail(rd, "unexpected end");
     for (uint32_t i = 0; i < len;) {
         unsigned n = utf8_length(rd->pos + i, len - i);
         if (n == 0)
-            return reader_fail(rd, "malformed UTF-8 encoding");
+            return wasm_reader_fail(rd, "malformed UTF-8 encoding");
         i += n;
     }
     out->bytes = rd->pos;

@@ -8,7 +8,7 @@ static bool grow_array(struct vstate *v, void **array, uint32_t *capacity, size_
     uint32_t next = *capacity ? *capacity * 2 : 64;
     void *bigger = v->alloc.alloc(v->alloc.ctx, (size_t) next * elem);
     if (!bigger)
-        return reader_nomem(&v->rd);
+        return wasm_reader_nomem(&v->rd);
     if (*array) {
         memcpy(bigger, *array, (size_t) *capacity * elem);
         v->alloc.free(v->alloc.ctx, *array, (size_t) *capacity * elem);
@@ -18,7 +18,7 @@ static bool grow_array(struct vstate *v, void **array, uint32_t *capacity, size_
     return true;
 }
 
-bool push_val(struct vstate *v, uint8_t type) {
+bool wasm_push_val(struct vstate *v, uint8_t type) {
     if (v->val_count == v->val_capacity &&
         !grow_array(v, (void **) &v->vals, &v->val_capacity, 1))
         return false;
@@ -28,52 +28,52 @@ bool push_val(struct vstate *v, uint8_t type) {
     return true;
 }
 
-bool pop_val(struct vstate *v, uint8_t *type) {
+bool wasm_pop_val(struct vstate *v, uint8_t *type) {
     struct ctrl *top = &v->ctrls[v->ctrl_count - 1];
     if (v->val_count == top->height) {
         *type = WASM_UNKNOWN;
-        return top->unreachable || reader_invalid(&v->rd, "type mismatch");
+        return top->unreachable || wasm_reader_invalid(&v->rd, "type mismatch");
     }
     *type = v->vals[--v->val_count];
     return true;
 }
 
-bool pop_expect(struct vstate *v, uint8_t want) {
+bool wasm_pop_expect(struct vstate *v, uint8_t want) {
     uint8_t got;
-    if (!pop_val(v, &got))
+    if (!wasm_pop_val(v, &got))
         return false;
     return got == want || got == WASM_UNKNOWN || want == WASM_UNKNOWN ||
-           reader_invalid(&v->rd, "type mismatch");
+           wasm_reader_invalid(&v->rd, "type mismatch");
 }
 
-bool pop_vals(struct vstate *v, const uint8_t *types, uint32_t count) {
+bool wasm_pop_vals(struct vstate *v, const uint8_t *types, uint32_t count) {
     for (uint32_t i = count; i > 0; i--)
-        if (!pop_expect(v, types[i - 1]))
+        if (!wasm_pop_expect(v, types[i - 1]))
             return false;
     return true;
 }
 
-bool push_vals(struct vstate *v, const uint8_t *types, uint32_t count) {
+bool wasm_push_vals(struct vstate *v, const uint8_t *types, uint32_t count) {
     for (uint32_t i = 0; i < count; i++)
-        if (!push_val(v, types[i]))
+        if (!wasm_push_val(v, types[i]))
             return false;
     return true;
 }
 
-void set_unreachable(struct vstate *v) {
+void wasm_set_unreachable(struct vstate *v) {
     struct ctrl *top = &v->ctrls[v->ctrl_count - 1];
     v->val_count = top->height;
     top->unreachable = true;
 }
 
-bool is_num_type(uint8_t type) {
+bool wasm_is_num_type(uint8_t type) {
     return type == WASM_I32 || type == WASM_I64 || type == WASM_F32 || type == WASM_F64 ||
            type == WASM_UNKNOWN;
 }
 
-bool local_type(struct vstate *v, uint32_t index, uint8_t *type) {
+bool wasm_local_type(struct vstate *v, uint32_t index, uint8_t *type) {
     if (index >= v->local_total)
-        return reader_invalid(&v->rd, "unknown local");
+        return wasm_reader_invalid(&v->rd, "unknown local");
     uint32_t params = v->type->param_count;
     *type = index < params ? v->type->types[index] : v->code->local_types[index - params];
     return true;
@@ -86,15 +86,15 @@ static bool push_ctrl(struct vstate *v, uint8_t opcode, const struct wasm_functy
     v->ctrls[v->ctrl_count++] = (struct ctrl){
         opcode, bt->types, bt->types + bt->param_count, bt->param_count, bt->result_count,
         v->val_count, false, v->out.count, FIXUP_NONE, FIXUP_NONE};
-    return push_vals(v, bt->types, bt->param_count);
+    return wasm_push_vals(v, bt->types, bt->param_count);
 }
 
 static bool pop_ctrl(struct vstate *v, struct ctrl *out) {
     struct ctrl *top = &v->ctrls[v->ctrl_count - 1];
-    if (!pop_vals(v, top->results, top->result_count))
+    if (!wasm_pop_vals(v, top->results, top->result_count))
         return false;
     if (v->val_count != top->height)
-        return reader_invalid(&v->rd, "type mismatch");
+        return wasm_reader_invalid(&v->rd, "type mismatch");
     *out = *top;
     v->ctrl_count--;
     return true;
@@ -116,17 +116,17 @@ static bool read_blocktype(struct vstate *v, struct wasm_functype *out) {
             return true;
         }
     int64_t index;
-    if (!read_s33(&v->rd, &index))
+    if (!wasm_read_s33(&v->rd, &index))
         return false;
     if (index < 0 || (uint64_t) index >= v->m->type_count)
-        return reader_invalid(&v->rd, "unknown type");
+        return wasm_reader_invalid(&v->rd, "unknown type");
     *out = v->m->types[index];
     return true;
 }
 
 static struct ctrl *label(struct vstate *v, uint32_t depth) {
     if (depth >= v->ctrl_count)
-        return reader_invalid(&v->rd, "unknown label"), NULL;
+        return wasm_reader_invalid(&v->rd, "unknown label"), NULL;
     return &v->ctrls[v->ctrl_count - 1 - depth];
 }
 
@@ -142,65 +142,65 @@ static const uint8_t *label_types(const struct ctrl *c) {
 // label is a return: OP_BR/OP_BR_IF handle it by a target of FIXUP_NONE).
 static void emit_target(struct vstate *v, struct ctrl *c) {
     if (c->opcode == 0x03)
-        emit_word(&v->out, c->start_pc);
+        wasm_emit_word(&v->out, c->start_pc);
     else
-        emit_fixup(&v->out, &c->end_fixups);
-    emit_word(&v->out, v->local_total + c->height);
-    emit_word(&v->out, label_arity(c));
+        wasm_emit_fixup(&v->out, &c->end_fixups);
+    wasm_emit_word(&v->out, v->local_total + c->height);
+    wasm_emit_word(&v->out, label_arity(c));
 }
 
 static bool validate_br(struct vstate *v, uint8_t opcode) {
     uint32_t depth;
-    if (!read_u32(&v->rd, &depth))
+    if (!wasm_read_u32(&v->rd, &depth))
         return false;
-    if (opcode == 0x0D && !pop_expect(v, WASM_I32))
+    if (opcode == 0x0D && !wasm_pop_expect(v, WASM_I32))
         return false;
     struct ctrl *c = label(v, depth);
-    if (!c || !pop_vals(v, label_types(c), label_arity(c)))
+    if (!c || !wasm_pop_vals(v, label_types(c), label_arity(c)))
         return false;
-    emit_word(&v->out, opcode == 0x0C ? OP_BR : OP_BR_IF);
+    wasm_emit_word(&v->out, opcode == 0x0C ? OP_BR : OP_BR_IF);
     emit_target(v, c);
     if (opcode == 0x0C)
-        set_unreachable(v);
-    else if (!push_vals(v, label_types(c), label_arity(c)))
+        wasm_set_unreachable(v);
+    else if (!wasm_push_vals(v, label_types(c), label_arity(c)))
         return false;
     return true;
 }
 
 static bool validate_br_table(struct vstate *v) {
     uint32_t count, depth;
-    if (!read_u32(&v->rd, &count))
+    if (!wasm_read_u32(&v->rd, &count))
         return false;
     if ((size_t) (v->rd.end - v->rd.pos) < count)
-        return reader_fail(&v->rd, "unexpected end");
+        return wasm_reader_fail(&v->rd, "unexpected end");
     const uint8_t *labels = v->rd.pos;
     for (uint32_t i = 0; i <= count; i++)
-        if (!read_u32(&v->rd, &depth))
+        if (!wasm_read_u32(&v->rd, &depth))
             return false;
-    if (!pop_expect(v, WASM_I32))
+    if (!wasm_pop_expect(v, WASM_I32))
         return false;
     const uint8_t *after = v->rd.pos;
     struct ctrl *dflt = label(v, depth);
     if (!dflt)
         return false;
-    emit_word(&v->out, OP_BR_TABLE);
-    emit_word(&v->out, count);
+    wasm_emit_word(&v->out, OP_BR_TABLE);
+    wasm_emit_word(&v->out, count);
     v->rd.pos = labels;
     for (uint32_t i = 0; i <= count; i++) {
-        read_u32(&v->rd, &depth);
+        wasm_read_u32(&v->rd, &depth);
         struct ctrl *c = label(v, depth);
         if (!c)
             return false;
         if (label_arity(c) != label_arity(dflt))
-            return reader_invalid(&v->rd, "type mismatch");
+            return wasm_reader_invalid(&v->rd, "type mismatch");
         uint32_t saved = v->val_count;
-        if (!pop_vals(v, label_types(c), label_arity(c)))
+        if (!wasm_pop_vals(v, label_types(c), label_arity(c)))
             return false;
         v->val_count = saved;
         emit_target(v, c);
     }
     v->rd.pos = after;
-    set_unreachable(v);
+    wasm_set_unreachable(v);
     return true;
 }
 
@@ -208,13 +208,13 @@ static bool validate_block(struct vstate *v, uint8_t opcode) {
     struct wasm_functype bt;
     if (!read_blocktype(v, &bt))
         return false;
-    if (opcode == 0x04 && !pop_expect(v, WASM_I32))
+    if (opcode == 0x04 && !wasm_pop_expect(v, WASM_I32))
         return false;
-    if (!pop_vals(v, bt.types, bt.param_count) || !push_ctrl(v, opcode, &bt))
+    if (!wasm_pop_vals(v, bt.types, bt.param_count) || !push_ctrl(v, opcode, &bt))
         return false;
     if (opcode == 0x04) {
-        emit_word(&v->out, OP_IF);
-        emit_fixup(&v->out, &v->ctrls[v->ctrl_count - 1].else_fixup);
+        wasm_emit_word(&v->out, OP_IF);
+        wasm_emit_fixup(&v->out, &v->ctrls[v->ctrl_count - 1].else_fixup);
     }
     return true;
 }
@@ -222,7 +222,7 @@ static bool validate_block(struct vstate *v, uint8_t opcode) {
 static bool validate_else(struct vstate *v) {
     struct ctrl c;
     if (v->ctrls[v->ctrl_count - 1].opcode != 0x04)
-        return reader_fail(&v->rd, "else without matching if");
+        return wasm_reader_fail(&v->rd, "else without matching if");
     if (!pop_ctrl(v, &c))
         return false;
     struct wasm_functype bt = {c.param_count, c.result_count, c.params};
@@ -230,9 +230,9 @@ static bool validate_else(struct vstate *v) {
         return false;
     struct ctrl *top = &v->ctrls[v->ctrl_count - 1];
     top->end_fixups = c.end_fixups;
-    emit_word(&v->out, OP_JUMP);
-    emit_fixup(&v->out, &top->end_fixups);
-    emit_patch(&v->out, &c.else_fixup, v->out.count);
+    wasm_emit_word(&v->out, OP_JUMP);
+    wasm_emit_fixup(&v->out, &top->end_fixups);
+    wasm_emit_patch(&v->out, &c.else_fixup, v->out.count);
     return true;
 }
 
@@ -243,23 +243,23 @@ static bool validate_end(struct vstate *v, bool *done) {
         return false;
     if (c.opcode == 0x04 && (c.param_count != c.result_count ||
                              memcmp(c.params, c.results, c.param_count) != 0))
-        return reader_invalid(&v->rd, "type mismatch");
+        return wasm_reader_invalid(&v->rd, "type mismatch");
     if (c.opcode == 0) {
-        emit_patch(&v->out, &c.end_fixups, v->out.count);
-        emit_word(&v->out, OP_RETURN);
+        wasm_emit_patch(&v->out, &c.end_fixups, v->out.count);
+        wasm_emit_word(&v->out, OP_RETURN);
         *done = true;
         return true;
     }
-    emit_patch(&v->out, &c.else_fixup, v->out.count);
-    emit_patch(&v->out, &c.end_fixups, v->out.count);
-    return push_vals(v, c.results, c.result_count);
+    wasm_emit_patch(&v->out, &c.else_fixup, v->out.count);
+    wasm_emit_patch(&v->out, &c.end_fixups, v->out.count);
+    return wasm_push_vals(v, c.results, c.result_count);
 }
 
 static bool validate_op(struct vstate *v, uint8_t opcode, bool *done) {
     switch (opcode) {
     case 0x00:
-        emit_word(&v->out, opcode);
-        set_unreachable(v);
+        wasm_emit_word(&v->out, opcode);
+        wasm_set_unreachable(v);
         return true;
     case 0x01: return true;
     case 0x02: case 0x03: case 0x04: return validate_block(v, opcode);
@@ -268,14 +268,14 @@ static bool validate_op(struct vstate *v, uint8_t opcode, bool *done) {
     case 0x0C: case 0x0D: return validate_br(v, opcode);
     case 0x0E: return validate_br_table(v);
     case 0x0F:
-        if (!pop_vals(v, v->type->types + v->type->param_count, v->type->result_count))
+        if (!wasm_pop_vals(v, v->type->types + v->type->param_count, v->type->result_count))
             return false;
-        emit_word(&v->out, OP_RETURN);
-        set_unreachable(v);
+        wasm_emit_word(&v->out, OP_RETURN);
+        wasm_set_unreachable(v);
         return true;
-    case 0xFC: return validate_fc_op(v);
+    case 0xFC: return wasm_validate_fc_op(v);
     }
-    return validate_plain_op(v, opcode);
+    return wasm_validate_plain_op(v, opcode);
 }
 
 static bool validate_body(struct vstate *v) {
@@ -287,15 +287,15 @@ static bool validate_body(struct vstate *v) {
     while (!done) {
         uint8_t opcode;
         if (v->rd.pos >= v->rd.end)
-            return reader_fail(&v->rd, "unexpected end of section or function");
-        read_byte(&v->rd, &opcode);
+            return wasm_reader_fail(&v->rd, "unexpected end of section or function");
+        wasm_read_byte(&v->rd, &opcode);
         if (!validate_op(v, opcode, &done))
             return false;
         if (v->out.failed)
-            return reader_nomem(&v->rd);
+            return wasm_reader_nomem(&v->rd);
     }
     if (v->rd.pos != v->rd.end)
-        return reader_fail(&v->rd, "section size mismatch");
+        return wasm_reader_fail(&v->rd, "section size mismatch");
     return true;
 }
 
@@ -306,13 +306,13 @@ static int validate_function(struct wasm_module *m, uint32_t index, const uint8_
     v.rd = (struct reader){code->body, code->body_end, base, err, WASM_OK};
     v.type = &m->types[m->func_types[index]];
     v.local_total = v.type->param_count + code->local_count;
-    emit_init(&v.out, &v.alloc);
+    wasm_emit_init(&v.out, &v.alloc);
     if (validate_body(&v)) {
         code->max_height = v.local_total + v.max_vals;
-        if (!emit_finish(&v.out, &m->arena, &code->words, &code->word_count))
-            reader_nomem(&v.rd);
+        if (!wasm_emit_finish(&v.out, &m->arena, &code->words, &code->word_count))
+            wasm_reader_nomem(&v.rd);
     }
-    emit_discard(&v.out);
+    wasm_emit_discard(&v.out);
     if (v.vals)
         v.alloc.free(v.alloc.ctx, v.vals, v.val_capacity);
     if (v.ctrls)
@@ -320,7 +320,7 @@ static int validate_function(struct wasm_module *m, uint32_t index, const uint8_
     return v.rd.status;
 }
 
-int module_validate_code(struct wasm_module *m, const uint8_t *base, struct wasm_error *err) {
+int wasm_module_validate_code(struct wasm_module *m, const uint8_t *base, struct wasm_error *err) {
     for (uint32_t i = m->func_import_count; i < m->func_count; i++) {
         int status = validate_function(m, i, base, err);
         if (status != WASM_OK)

@@ -29,15 +29,15 @@ struct vstate {
     struct emitter out;
 };
 
-bool push_val(struct vstate *v, uint8_t type);
+bool wasm_push_val(struct vstate *v, uint8_t type);
 // Pops one operand; WASM_UNKNOWN when the stack is polymorphic there.
-bool pop_val(struct vstate *v, uint8_t *type);
-bool pop_expect(struct vstate *v, uint8_t want);
-bool pop_vals(struct vstate *v, const uint8_t *types, uint32_t count);
-bool push_vals(struct vstate *v, const uint8_t *types, uint32_t count);
-void set_unreachable(struct vstate *v);
-bool local_type(struct vstate *v, uint32_t index, uint8_t *type);
+bool wasm_pop_val(struct vstate *v, uint8_t *type);
+bool wasm_pop_expect(struct vstate *v, uint8_t want);
+bool wasm_pop_vals(struct vstate *v, const uint8_t *types, uint32_t count);
+bool wasm_push_vals(struct vstate *v, const uint8_t *types, uint32_t count);
+void wasm_set_unreachable(struct vstate *v);
+bool wasm_local_type(struct vstate *v, uint32_t index, uint8_t *type);
 // Validates and emits one non-control instruction; false on error.
-bool validate_plain_op(struct vstate *v, uint8_t opcode);
-bool validate_fc_op(struct vstate *v);
-bool is_num_type(uint8_t type);
+bool wasm_validate_plain_op(struct vstate *v, uint8_t opcode);
+bool wasm_validate_fc_op(struct vstate *v);
+bool wasm_is_num_type(uint8_t type);

@@ -29,9 +29,9 @@ static bool numeric_sig(uint8_t op, uint8_t *in1, uint8_t *in2, uint8_t *out) {
 }
 
 static bool validate_numeric(struct vstate *v, uint8_t op, uint8_t in1, uint8_t in2, uint8_t out) {
-    if ((in2 && !pop_expect(v, in2)) || !pop_expect(v, in1) || !push_val(v, out))
+    if ((in2 && !wasm_pop_expect(v, in2)) || !wasm_pop_expect(v, in1) || !wasm_push_val(v, out))
         return false;
-    emit_word(&v->out, op);
+    wasm_emit_word(&v->out, op);
     return true;
 }
 
@@ -46,61 +46,61 @@ static void memory_sig(uint8_t op, uint8_t *type, uint32_t *log2_size) {
 }
 
 static bool need_memory(struct vstate *v) {
-    return v->m->memory_count > 0 || reader_invalid(&v->rd, "unknown memory 0");
+    return v->m->memory_count > 0 || wasm_reader_invalid(&v->rd, "unknown memory 0");
 }
 
 static bool validate_memory_access(struct vstate *v, uint8_t op) {
     uint32_t align, offset;
     uint8_t type;
     uint32_t log2_size;
-    if (!read_u32(&v->rd, &align) || !read_u32(&v->rd, &offset) || !need_memory(v))
+    if (!wasm_read_u32(&v->rd, &align) || !wasm_read_u32(&v->rd, &offset) || !need_memory(v))
         return false;
     memory_sig(op, &type, &log2_size);
     if (align > log2_size)
-        return reader_invalid(&v->rd, "alignment must not be larger than natural");
-    bool ok = op <= 0x35 ? pop_expect(v, I32) && push_val(v, type)
-                         : pop_expect(v, type) && pop_expect(v, I32);
-    emit_word(&v->out, op);
-    emit_word(&v->out, offset);
+        return wasm_reader_invalid(&v->rd, "alignment must not be larger than natural");
+    bool ok = op <= 0x35 ? wasm_pop_expect(v, I32) && wasm_push_val(v, type)
+                         : wasm_pop_expect(v, type) && wasm_pop_expect(v, I32);
+    wasm_emit_word(&v->out, op);
+    wasm_emit_word(&v->out, offset);
     return ok;
 }
 
 static bool read_zero_byte(struct vstate *v) {
     uint8_t zero;
-    if (!read_byte(&v->rd, &zero))
+    if (!wasm_read_byte(&v->rd, &zero))
         return false;
-    return zero == 0 || reader_fail(&v->rd, "zero byte expected");
+    return zero == 0 || wasm_reader_fail(&v->rd, "zero byte expected");
 }
 
 static bool validate_call(struct vstate *v, uint8_t op) {
     uint32_t index, table = 0;
-    if (!read_u32(&v->rd, &index))
+    if (!wasm_read_u32(&v->rd, &index))
         return false;
     const struct wasm_functype *t;
     if (op == 0x10) {
         if (index >= v->m->func_count)
-            return reader_invalid(&v->rd, "unknown function");
+            return wasm_reader_invalid(&v->rd, "unknown function");
         t = &v->m->types[v->m->func_types[index]];
     } else {
-        if (!read_u32(&v->rd, &table))
+        if (!wasm_read_u32(&v->rd, &table))
             return false;
         if (table >= v->m->table_count)
-            return reader_invalid(&v->rd, "unknown table");
+            return wasm_reader_invalid(&v->rd, "unknown table");
         if (v->m->tables[table].elem_type != WASM_FUNCREF)
-            return reader_invalid(&v->rd, "type mismatch");
+            return wasm_reader_invalid(&v->rd, "type mismatch");
         if (index >= v->m->type_count)
-            return reader_invalid(&v->rd, "unknown type");
+            return wasm_reader_invalid(&v->rd, "unknown type");
         t = &v->m->types[index];
-        if (!pop_expect(v, I32))
+        if (!wasm_pop_expect(v, I32))
             return false;
     }
-    if (!pop_vals(v, t->types, t->param_count) ||
-        !push_vals(v, t->types + t->param_count, t->result_count))
+    if (!wasm_pop_vals(v, t->types, t->param_count) ||
+        !wasm_push_vals(v, t->types + t->param_count, t->result_count))
         return false;
-    emit_word(&v->out, op);
-    emit_word(&v->out, index);
+    wasm_emit_word(&v->out, op);
+    wasm_emit_word(&v->out, index);
     if (op == 0x11)
-        emit_word(&v->out, table);
+        wasm_emit_word(&v->out, table);
     return true;
 }
 
@@ -108,65 +108,65 @@ static bool validate_select(struct vstate *v, uint8_t op) {
     uint8_t t1, t2, want = WASM_UNKNOWN;
     if (op == 0x1C) {
         uint32_t count;
-        if (!read_u32(&v->rd, &count))
+        if (!wasm_read_u32(&v->rd, &count))
             return false;
         if (count != 1)
-            return reader_invalid(&v->rd, "invalid result arity");
-        if (!read_valtype(&v->rd, &want))
+            return wasm_reader_invalid(&v->rd, "invalid result arity");
+        if (!wasm_read_valtype(&v->rd, &want))
             return false;
     }
-    if (!pop_expect(v, I32) || !pop_val(v, &t1) || !pop_val(v, &t2))
+    if (!wasm_pop_expect(v, I32) || !wasm_pop_val(v, &t1) || !wasm_pop_val(v, &t2))
         return false;
     if (op == 0x1C) {
         if ((t1 != want && t1 != WASM_UNKNOWN) || (t2 != want && t2 != WASM_UNKNOWN))
-            return reader_invalid(&v->rd, "type mismatch");
+            return wasm_reader_invalid(&v->rd, "type mismatch");
     } else {
-        if (!is_num_type(t1) || !is_num_type(t2))
-            return reader_invalid(&v->rd, "type mismatch");
+        if (!wasm_is_num_type(t1) || !wasm_is_num_type(t2))
+            return wasm_reader_invalid(&v->rd, "type mismatch");
         if (t1 != t2 && t1 != WASM_UNKNOWN && t2 != WASM_UNKNOWN)
-            return reader_invalid(&v->rd, "type mismatch");
+            return wasm_reader_invalid(&v->rd, "type mismatch");
         want = t1 == WASM_UNKNOWN ? t2 : t1;
     }
-    emit_word(&v->out, 0x1B);
-    return push_val(v, want);
+    wasm_emit_word(&v->out, 0x1B);
+    return wasm_push_val(v, want);
 }
 
 static bool validate_variable(struct vstate *v, uint8_t op) {
     uint32_t index;
     uint8_t type;
-    if (!read_u32(&v->rd, &index))
+    if (!wasm_read_u32(&v->rd, &index))
         return false;
-    emit_word(&v->out, op);
-    emit_word(&v->out, index);
+    wasm_emit_word(&v->out, op);
+    wasm_emit_word(&v->out, index);
     if (op <= 0x22) {
-        if (!local_type(v, index, &type))
+        if (!wasm_local_type(v, index, &type))
             return false;
         if (op == 0x20)
-            return push_val(v, type);
-        return pop_expect(v, type) && (op == 0x21 || push_val(v, type));
+            return wasm_push_val(v, type);
+        return wasm_pop_expect(v, type) && (op == 0x21 || wasm_push_val(v, type));
     }
     if (index >= v->m->global_count)
-        return reader_invalid(&v->rd, "unknown global");
+        return wasm_reader_invalid(&v->rd, "unknown global");
     const struct wasm_global_def *g = &v->m->globals[index];
     if (op == 0x23)
-        return push_val(v, g->type);
+        return wasm_push_val(v, g->type);
     if (!g->mutable_)
-        return reader_invalid(&v->rd, "global is immutable");
-    return pop_expect(v, g->type);
+        return wasm_reader_invalid(&v->rd, "global is immutable");
+    return wasm_pop_expect(v, g->type);
 }
 
 static bool validate_table_access(struct vstate *v, uint8_t op) {
     uint32_t table;
-    if (!read_u32(&v->rd, &table))
+    if (!wasm_read_u32(&v->rd, &table))
         return false;
     if (table >= v->m->table_count)
-        return reader_invalid(&v->rd, "unknown table");
+        return wasm_reader_invalid(&v->rd, "unknown table");
     uint8_t type = v->m->tables[table].elem_type;
-    emit_word(&v->out, op);
-    emit_word(&v->out, table);
+    wasm_emit_word(&v->out, op);
+    wasm_emit_word(&v->out, table);
     if (op == 0x25)
-        return pop_expect(v, I32) && push_val(v, type);
-    return pop_expect(v, type) && pop_expect(v, I32);
+        return wasm_pop_expect(v, I32) && wasm_push_val(v, type);
+    return wasm_pop_expect(v, type) && wasm_pop_expect(v, I32);
 }
 
 static bool validate_ref(struct vstate *v, uint8_t op) {
@@ -174,58 +174,58 @@ static bool validate_ref(struct vstate *v, uint8_t op) {
     uint32_t index;
     switch (op) {
     case 0xD0:
-        if (!read_reftype(&v->rd, &type))
+        if (!wasm_read_reftype(&v->rd, &type))
             return false;
-        emit_word(&v->out, op);
-        return push_val(v, type);
+        wasm_emit_word(&v->out, op);
+        return wasm_push_val(v, type);
     case 0xD1:
-        if (!pop_val(v, &type))
+        if (!wasm_pop_val(v, &type))
             return false;
-        if (type != WASM_UNKNOWN && is_num_type(type))
-            return reader_invalid(&v->rd, "type mismatch");
-        emit_word(&v->out, op);
-        return push_val(v, I32);
+        if (type != WASM_UNKNOWN && wasm_is_num_type(type))
+            return wasm_reader_invalid(&v->rd, "type mismatch");
+        wasm_emit_word(&v->out, op);
+        return wasm_push_val(v, I32);
     }
-    if (!read_u32(&v->rd, &index))
+    if (!wasm_read_u32(&v->rd, &index))
         return false;
     if (index >= v->m->func_count)
-        return reader_invalid(&v->rd, "unknown function");
+        return wasm_reader_invalid(&v->rd, "unknown function");
     if (!(v->m->declared_funcs[index / 8] & (1u << (index % 8))))
-        return reader_invalid(&v->rd, "undeclared function reference");
-    emit_word(&v->out, op);
-    emit_word(&v->out, index);
-    return push_val(v, WASM_FUNCREF);
+        return wasm_reader_invalid(&v->rd, "undeclared function reference");
+    wasm_emit_word(&v->out, op);
+    wasm_emit_word(&v->out, index);
+    return wasm_push_val(v, WASM_FUNCREF);
 }
 
 static bool validate_const(struct vstate *v, uint8_t op) {
     int32_t i32;
     int64_t i64;
     uint64_t bits;
-    emit_word(&v->out, op);
+    wasm_emit_word(&v->out, op);
     switch (op) {
     case 0x41:
-        if (!read_s32(&v->rd, &i32))
+        if (!wasm_read_s32(&v->rd, &i32))
             return false;
-        emit_word(&v->out, (uint32_t) i32);
-        return push_val(v, I32);
+        wasm_emit_word(&v->out, (uint32_t) i32);
+        return wasm_push_val(v, I32);
     case 0x42:
-        if (!read_s64(&v->rd, &i64))
+        if (!wasm_read_s64(&v->rd, &i64))
             return false;
-        emit_u64(&v->out, (uint64_t) i64);
-        return push_val(v, I64);
+        wasm_emit_u64(&v->out, (uint64_t) i64);
+        return wasm_push_val(v, I64);
     case 0x43:
-        if (!read_fixed(&v->rd, 4, &bits))
+        if (!wasm_read_fixed(&v->rd, 4, &bits))
             return false;
-        emit_word(&v->out, (uint32_t) bits);
-        return push_val(v, F32);
+        wasm_emit_word(&v->out, (uint32_t) bits);
+        return wasm_push_val(v, F32);
     }
-    if (!read_fixed(&v->rd, 8, &bits))
+    if (!wasm_read_fixed(&v->rd, 8, &bits))
         return false;
-    emit_u64(&v->out, bits);
-    return push_val(v, F64);
+    wasm_emit_u64(&v->out, bits);
+    return wasm_push_val(v, F64);
 }
 
-bool validate_plain_op(struct vstate *v, uint8_t op) {
+bool wasm_validate_plain_op(struct vstate *v, uint8_t op) {
     uint8_t in1, in2, out, type;
     if (numeric_sig(op, &in1, &in2, &out))
         return validate_numeric(v, op, in1, in2, out);
@@ -238,17 +238,17 @@ bool validate_plain_op(struct vstate *v, uint8_t op) {
     switch (op) {
     case 0x10: case 0x11: return validate_call(v, op);
     case 0x1A:
-        emit_word(&v->out, op);
-        return pop_val(v, &type);
+        wasm_emit_word(&v->out, op);
+        return wasm_pop_val(v, &type);
     case 0x1B: case 0x1C: return validate_select(v, op);
     case 0x25: case 0x26: return validate_table_access(v, op);
     case 0x3F: case 0x40:
         if (!read_zero_byte(v) || !need_memory(v))
             return false;
-        emit_word(&v->out, op);
-        return (op == 0x3F || pop_expect(v, I32)) && push_val(v, I32);
+        wasm_emit_word(&v->out, op);
+        return (op == 0x3F || wasm_pop_expect(v, I32)) && wasm_push_val(v, I32);
     case 0xD0: case 0xD1: case 0xD2: return validate_ref(v, op);
     }
     v->rd.pos--;
-    return reader_fail(&v->rd, "illegal opcode");
+    return wasm_reader_fail(&v->rd, "illegal opcode");
 }

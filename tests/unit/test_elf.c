@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../../kernel/elf.h"
+#include "../elf_invariants.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -123,28 +124,11 @@ static uint8_t *build(const struct elf_spec *spec, size_t *size) {
 
 // ---- checks ---------------------------------------------------------------------
 
-// What elf_parse promises about a successful result.
+// What elf_parse promises about a successful result (tests/elf_invariants.h).
 static void check_invariants(size_t size, uint64_t base, uint64_t end, const struct elf_image *image) {
-    assert_true(image->num_segments >= 1 && image->num_segments <= ELF_MAX_SEGMENTS);
-    bool entry_found = false;
-    for (uint32_t i = 0; i < image->num_segments; i++) {
-        const struct elf_segment *s = &image->segments[i];
-        assert_true(s->vaddr % ELF_PAGE_SIZE == 0 && s->memsz % ELF_PAGE_SIZE == 0 && s->memsz > 0);
-        assert_true(s->vaddr >= base && s->memsz <= end - s->vaddr);
-        assert_true(s->file_offset <= size && s->file_size <= size - s->file_offset);
-        assert_true(s->data_vaddr >= s->vaddr && s->data_vaddr - s->vaddr < ELF_PAGE_SIZE);
-        assert_true(s->file_size <= s->vaddr + s->memsz - s->data_vaddr);
-        assert_true(s->flags != 0 && (s->flags & ~(ELF_R | ELF_W | ELF_X)) == 0);
-        assert_false((s->flags & ELF_W) && (s->flags & (ELF_X)));
-        assert_false((s->flags & ELF_W) && !(s->flags & ELF_R));
-        for (uint32_t j = 0; j < i; j++) {
-            const struct elf_segment *t = &image->segments[j];
-            assert_true(s->vaddr >= t->vaddr + t->memsz || t->vaddr >= s->vaddr + s->memsz);
-        }
-        if ((s->flags & ELF_X) && image->entry >= s->data_vaddr && image->entry < s->vaddr + s->memsz)
-            entry_found = true;
-    }
-    assert_true(entry_found && image->entry % 2 == 0);
+    const char *broken = elf_broken_promise(size, base, end, image);
+    if (broken)
+        fail_msg("broken promise: %s", broken);
 }
 
 static bool is_zero(const void *p, size_t len) {

@@ -54,12 +54,12 @@ $(BUILD)/host/fuzz_message: tests/fuzz/fuzz_message.c $(MESSAGE_SRCS) $(BUILD)/.
 	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_message.c libs/aster/src/message.c -o $@
 
 # The ELF loader's parsing (kernel/elf.c is pure: it builds on the host).
-$(BUILD)/host/test_elf: tests/unit/test_elf.c kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
+$(BUILD)/host/test_elf: tests/unit/test_elf.c tests/elf_invariants.h kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/aster/include tests/unit/test_elf.c kernel/elf.c -lcmocka -o $@
 
-$(BUILD)/host/fuzz_elf: tests/fuzz/fuzz_elf.c kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
+$(BUILD)/host/fuzz_elf: tests/fuzz/fuzz_elf.c tests/elf_invariants.h kernel/elf.c kernel/elf.h $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/aster/include tests/fuzz/fuzz_elf.c kernel/elf.c -o $@
 

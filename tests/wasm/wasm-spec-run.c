@@ -137,13 +137,14 @@ static int load_and_instantiate(struct runner *r, const struct json *cmd,
         return status;
     wasm_exec_set_fuel(r->exec, UINT64_MAX);
     status = wasm_instance_create(module, &allocator, resolve, r, r->exec, out);
-    if (status != WASM_OK) {
+    if (!*out) {
         wasm_module_free(module);
         free(bytes);
         return status;
     }
-    keep(r, json_string(cmd, "name"), module, *out, bytes);
-    return WASM_OK;
+    // A trapped instance is kept (unnamed): tables may point into it.
+    keep(r, status == WASM_OK ? json_string(cmd, "name") : NULL, module, *out, bytes);
+    return status;
 }
 
 static void cmd_module(struct runner *r, const struct json *cmd) {

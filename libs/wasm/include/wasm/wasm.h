@@ -141,8 +141,16 @@ int wasm_module_load(const struct wasm_allocator *alloc, const uint8_t *bytes, s
 void wasm_module_free(struct wasm_module *module);
 
 // Instantiates: resolves imports, allocates memory/tables/globals, applies
-// segments and runs the start function on `exec`. A trap in a segment or
-// the start function is returned (the instance is freed).
+// segments and runs the start function on `exec` (with the exec's fuel;
+// running out counts as failure). On a link or allocation error nothing
+// remains and *out is NULL. On a trap in a segment or the start function
+// the trap is returned but *out is still set: earlier segments may have
+// put its functions into imported tables (2.0 semantics), so the caller
+// frees it only together with those.
+//
+// Lifetimes: the module must outlive its instances, and an instance must
+// outlive every instance, table or global that can reach its functions,
+// memory or globals (for the kernel: free an app's instances together).
 int wasm_instance_create(const struct wasm_module *module, const struct wasm_allocator *alloc,
                          wasm_resolve_fn resolve, void *resolve_ctx, struct wasm_exec *exec,
                          struct wasm_instance **out);
