@@ -154,12 +154,16 @@ bench: kernel uapps check-specs
 
 # --- tests
 include tests/unit/unit.mk
+include libs/wasm/wasm.mk
+UNIT_TESTS += $(WASM_UNIT_TESTS)
 
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
-    $(BUILD)/host/fuzz_manifest
+    $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm
 
-test: kernel uapps check-specs image $(UNIT_TESTS) $(FUZZERS)
-	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) $(UNIT_TESTS)
+test: kernel uapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) \
+        $(BUILD)/host/wasm-spec-run $(WASM_JSON)
+	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) \
+	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) $(UNIT_TESTS)
 
 clean:
 	rm -rf $(BUILD)

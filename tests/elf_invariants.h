@@ -1,7 +1,7 @@
 // What elf_parse promises about a successful result, checked the same way by
 // the unit tests and the fuzzer.
 #pragma once
-#include "elf.h"
+#include "../kernel/elf.h"
 #include <stdbool.h>
 
 #define ELF_PROMISE(cond)                                                      \

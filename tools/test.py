@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Runs every test and ends with one line: `N passed, N failed`.
 
-First the host unit tests (cmocka binaries given on the command line), then
-bounded fuzzing runs, then the system tests (pytest, booting QEMU). Exits non-zero if anything failed.
+First the host unit tests (cmocka binaries given on the command line), the
+Wasm engine's .wast conformance scripts, bounded fuzzing runs, then the tool
+and system tests (pytest, booting QEMU). Exits non-zero if anything failed.
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -24,8 +26,9 @@ def run_unit(binary, env):
     return passed, failed
 
 
-# Real inputs to start each fuzzer from (paths under the build directory).
-SEEDS = {'fuzz_fdt': ['host/virt.dtb'], 'fuzz_manifest': ['systems/system.img']}
+# Real inputs to start each fuzzer from (patterns under the build directory).
+SEEDS = {'fuzz_fdt': ['host/virt.dtb'], 'fuzz_manifest': ['systems/system.img'],
+         'fuzz_wasm': ['wasm/*.wasm']}
 
 
 def run_fuzz(binary, build, seconds):
@@ -34,10 +37,9 @@ def run_fuzz(binary, build, seconds):
     name = os.path.basename(binary)
     corpus = os.path.join(build, 'fuzz', name)
     os.makedirs(corpus, exist_ok=True)
-    for seed in SEEDS.get(name, []):
-        path = os.path.join(build, seed)
-        if os.path.exists(path):
-            with open(path, 'rb') as src, open(os.path.join(corpus, os.path.basename(seed)), 'wb') as dst:
+    for pattern in SEEDS.get(name, []):
+        for path in glob.glob(os.path.join(build, pattern)):
+            with open(path, 'rb') as src, open(os.path.join(corpus, os.path.basename(path)), 'wb') as dst:
                 dst.write(src.read())
     print(f'== {name} ({seconds} s)', flush=True)
     proc = subprocess.run([binary, f'-max_total_time={seconds}', '-seed=1', '-timeout=10',
@@ -45,6 +47,21 @@ def run_fuzz(binary, build, seconds):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors='replace')
     print('\n'.join(proc.stdout.splitlines()[-3:]), flush=True)
     return (1, 0) if proc.returncode == 0 else (0, 1)
+
+
+def run_wasm_script(runner, script):
+    """One wast2json script through the engine's conformance runner, which
+    ends with "N passed, N failed[, N skipped]"."""
+    proc = subprocess.run([runner, script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors='replace')
+    match = re.search(r'(\d+) passed, (\d+) failed', proc.stdout)
+    print(f'== wasm {os.path.basename(script)}: {match.group(0) if match else "no result"}', flush=True)
+    if proc.returncode != 0 or not match:
+        print(proc.stdout, end='', flush=True)
+    if not match:
+        return 0, 1
+    failed = int(match.group(2)) + (1 if proc.returncode != 0 and int(match.group(2)) == 0 else 0)
+    return int(match.group(1)), failed
 
 
 def run_pytest(build, name, paths, selection, env):
@@ -86,6 +103,8 @@ def main():
     parser.add_argument('-k', dest='selection', help='only system tests matching this')
     parser.add_argument('--fuzz', action='append', default=[], help='a libFuzzer binary')
     parser.add_argument('--fuzz-seconds', type=int, default=10)
+    parser.add_argument('--wasm-runner', help='the engine conformance runner')
+    parser.add_argument('--wasm-script', action='append', default=[], help='a wast2json script')
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
     env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'),
@@ -93,6 +112,9 @@ def main():
     passed = failed = 0
     for binary in args.units:
         p, f = run_unit(binary, env)
+        passed, failed = passed + p, failed + f
+    for script in args.wasm_script:
+        p, f = run_wasm_script(args.wasm_runner, script)
         passed, failed = passed + p, failed + f
     for binary in args.fuzz:
         p, f = run_fuzz(binary, args.build, args.fuzz_seconds)

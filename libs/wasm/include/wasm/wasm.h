@@ -178,7 +178,9 @@ bool wasm_exec_suspended(const struct wasm_exec *exec);
 // Abandons a suspended call.
 void wasm_exec_reset(struct wasm_exec *exec);
 
-// Decodes an unsigned / signed LEB128 of at most `bits` bits at *pos (< end),
-// rejecting overlong and out-of-range encodings. Advances *pos on success.
+// Decodes an unsigned / signed LEB128 of `bits` bits (1..64) at *pos (< end)
+// as the spec does: more than ceil(bits/7) bytes, or unused bits in the last
+// byte that are not zero (unsigned) or sign copies (signed), are refused;
+// padding within that length is allowed. Advances *pos only on success.
 bool wasm_read_uleb(const uint8_t **pos, const uint8_t *end, unsigned bits, uint64_t *out);
 bool wasm_read_sleb(const uint8_t **pos, const uint8_t *end, unsigned bits, int64_t *out);
