@@ -29,17 +29,17 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/isolation/*.c kernel/arch/riscv64/*.
     libs/aster/src/error.c
 # (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
-APP_LIB_SRCS := $(filter-out libs/aster/src/entry_%,$(wildcard libs/aster/src/*.c)) \
+APP_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(wildcard libs/aster/src/*.c)) \
     libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c)
 APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
 APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel uapps image check-specs run test bench debug setup clean
+.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean
 # Keep intermediate objects (the app objects are linked twice: kernel and user).
 .SECONDARY:
 .DEFAULT_GOAL := all
-all: kernel uapps check-specs
+all: kernel uapps wapps check-specs
 kernel: $(BUILD)/kernel.elf
 
 setup:
@@ -108,6 +108,38 @@ $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/st
 	@$(if $(Q),echo "  ELF     $*")
 	$(Q)$(LD) -static -nostdlib --strip-debug -e _start -o $@ $(BUILD)/kapps/lib/libs/aster/src/start_user.S.o $(filter-out %start_user.S.o,$^)
 
+# --- wasm-mode apps: the same sources compiled for wasm32 and linked with
+# wasm-ld, with the SDK's import backend. The kernel does not run them yet;
+# make test checks that the engine accepts every one.
+WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -ffreestanding -nostdinc \
+    -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Wall -Wextra -Werror
+WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(APP_LIB_SRCS)) \
+    libs/aster/src/entry_wasm.c
+WASM_LIB_OBJS := $(patsubst %,$(BUILD)/wapps/lib/%.o,$(WASM_LIB_SRCS))
+WASM_APPS := $(patsubst %,$(BUILD)/wapps/%.wasm,$(APPS))
+wasm_app_objs = $(patsubst apps/%.c,$(BUILD)/wapps/src/%.o,$(wildcard apps/$(1)/*.c))
+
+$(BUILD)/wapps/lib/%.c.o: %.c $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(WASM_APP_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
+
+$(BUILD)/wapps/src/%.o: apps/%.c $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(WASM_APP_CFLAGS) -c $< -o $@
+
+$(BUILD)/wapps/libaster.a: $(WASM_LIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/wapps/%.wasm: $$(call wasm_app_objs,$$*) $(BUILD)/wapps/lib/libs/aster/src/start_wasm.c.o $(BUILD)/wapps/lib/libs/aster/src/heap.c.o $(BUILD)/wapps/libaster.a
+	@$(if $(Q),echo "  WASM    $*")
+	$(Q)wasm-ld-19 --no-entry -z stack-size=65536 -o $@ $^
+
+wapps: $(WASM_APPS)
+
+$(BUILD)/host/wasm-check: tests/wasm/wasm-check.c $(WASM_SRCS) $(WASM_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include tests/wasm/wasm-check.c $(WASM_SRCS) -o $@
+
 $(BUILD)/gen/apps.c: $(wildcard apps/*/main.c) tools/gen_apps.py
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) tools/gen_apps.py $@ $(APPS)
@@ -160,10 +192,11 @@ UNIT_TESTS += $(WASM_UNIT_TESTS)
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
     $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm
 
-test: kernel uapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) \
-        $(BUILD)/host/wasm-spec-run $(WASM_JSON)
+test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) \
+        $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) \
-	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) $(UNIT_TESTS)
+	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) \
+	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS)) $(UNIT_TESTS)
 
 clean:
 	rm -rf $(BUILD)

@@ -49,13 +49,13 @@ def run_fuzz(binary, build, seconds):
     return (1, 0) if proc.returncode == 0 else (0, 1)
 
 
-def run_wasm_script(runner, script):
-    """One wast2json script through the engine's conformance runner, which
-    ends with "N passed, N failed[, N skipped]"."""
-    proc = subprocess.run([runner, script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+def run_counting(command, label):
+    """A tool that ends with "N passed, N failed[, N skipped]": the engine's
+    conformance runner on one wast2json script, or wasm-check on the apps."""
+    proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, errors='replace')
     match = re.search(r'(\d+) passed, (\d+) failed', proc.stdout)
-    print(f'== wasm {os.path.basename(script)}: {match.group(0) if match else "no result"}', flush=True)
+    print(f'== {label}: {match.group(0) if match else "no result"}', flush=True)
     if proc.returncode != 0 or not match:
         print(proc.stdout, end='', flush=True)
     if not match:
@@ -105,6 +105,8 @@ def main():
     parser.add_argument('--fuzz-seconds', type=int, default=10)
     parser.add_argument('--wasm-runner', help='the engine conformance runner')
     parser.add_argument('--wasm-script', action='append', default=[], help='a wast2json script')
+    parser.add_argument('--wasm-check', help='the tool that loads wasm-mode app builds')
+    parser.add_argument('--wasm-app', action='append', default=[], help='a wasm-mode app build')
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
     env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'),
@@ -114,7 +116,10 @@ def main():
         p, f = run_unit(binary, env)
         passed, failed = passed + p, failed + f
     for script in args.wasm_script:
-        p, f = run_wasm_script(args.wasm_runner, script)
+        p, f = run_counting([args.wasm_runner, script], f'wasm {os.path.basename(script)}')
+        passed, failed = passed + p, failed + f
+    if args.wasm_app:
+        p, f = run_counting([args.wasm_check, *args.wasm_app], 'wasm32 builds of the apps')
         passed, failed = passed + p, failed + f
     for binary in args.fuzz:
         p, f = run_fuzz(binary, args.build, args.fuzz_seconds)

@@ -7,14 +7,15 @@
 #include <aster/aster.h>
 #include <aster/test.h>
 
+// (Casts keep 32-bit targets compiling; the addresses are riscv64's.)
 static const uintptr_t bad_addresses[] = {
-    0xffffffff80200000ull, // the kernel image
-    0xffffffc080000000ull, // the kernel's direct map of RAM
-    0x0,                   // nothing
-    0x3000,                // below the app
-    0x1000000000ull,       // the heap, not grown
-    0x3f00010000ull,       // above the first stack
-    0x7ffffffffff0ull,     // past the user half
+    (uintptr_t) 0xffffffff80200000ull, // the kernel image
+    (uintptr_t) 0xffffffc080000000ull, // the kernel's direct map of RAM
+    0x0,                               // nothing
+    0x3000,                            // below the app
+    (uintptr_t) 0x1000000000ull,       // the heap, not grown
+    (uintptr_t) 0x3f00010000ull,       // above the first stack
+    (uintptr_t) 0x7ffffffffff0ull,     // past the user half
 };
 
 static void attack_system_calls(uintptr_t bad) {
@@ -62,6 +63,6 @@ void main(struct env *env) {
         attack_system_calls(bad_addresses[i]);
     exhaust_quotas();
     INFO("attacks done, %d failures; now writing to kernel memory", test_failures());
-    *(volatile int *) 0xffffffff80200000ull = 0;
+    *(volatile int *) (uintptr_t) 0xffffffff80200000ull = 0;
     ERROR("FAIL: the kernel let me write to its memory");
 }

@@ -15,7 +15,7 @@ static void test_events(void) {
     // Level-triggered: READABLE is reported until the message is received.
     EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 0, 1), "x", NULL), OK);
     for (int i = 0; i < 3; i++) {
-        long r = sys_poll_try_wait(poll);
+        int64_t r = sys_poll_try_wait(poll);
         EXPECT_EQ(POLL_RESULT_HANDLE(r), b);
         EXPECT_EQ(POLL_RESULT_EVENTS(r), EVENT_READABLE);
     }
@@ -29,7 +29,7 @@ static void test_events(void) {
     EXPECT_EQ(sys_poll_update(poll, b, 0), OK);
     EXPECT_EQ(sys_poll_try_wait(poll), E_EMPTY);
     sys_channel_recv(b, buf, sizeof(buf), NULL);
-    long r = sys_poll_try_wait(poll);
+    int64_t r = sys_poll_try_wait(poll);
     EXPECT_EQ(POLL_RESULT_HANDLE(r), a);
     EXPECT_EQ(POLL_RESULT_EVENTS(r), EVENT_WRITABLE);
     // update and remove.
@@ -72,7 +72,7 @@ static handle_t shared_poll, wake_a, wake_b;
 static volatile int woken;
 
 static void waiter(void *arg) {
-    long r = sys_poll_wait(shared_poll, -1);
+    int64_t r = sys_poll_wait(shared_poll, -1);
     if (POLL_RESULT_HANDLE(r) == wake_b && POLL_RESULT_EVENTS(r) == EVENT_READABLE)
         woken += (int) (long) arg;
     sys_thread_exit();
@@ -107,7 +107,7 @@ static void test_timers(void) {
     EXPECT_EQ(sys_poll_try_wait(poll), E_EMPTY);
     int64_t start = sys_time_now();
     EXPECT_EQ(sys_timer_set(timer, 3000000), OK);
-    long r = sys_poll_wait(poll, -1);
+    int64_t r = sys_poll_wait(poll, -1);
     EXPECT_EQ(POLL_RESULT_HANDLE(r), timer);
     EXPECT_TRUE(sys_time_now() - start >= 3000000);
     EXPECT_EQ(POLL_RESULT_HANDLE(sys_poll_try_wait(poll)), timer); // stays fired

@@ -30,11 +30,14 @@
 #define PREV_IN_USE ((size_t) 2)
 #define FLAGS (IN_USE | PREV_IN_USE)
 
+// Each field takes 8 bytes also where size_t and pointers are 4 (wasm32),
+// so the layout (HEADER_SIZE, MIN_BLOCK) is the same on every target.
+#define SLOT __attribute__((aligned(8)))
 struct block {
-    size_t prev_size;        // size of the block before; valid only while that one is free
-    size_t size_flags;       // this block's size, header included, | IN_USE | PREV_IN_USE
-    struct block *next_free; // free blocks only (else the payload starts here): bin links
-    struct block *prev_free;
+    SLOT size_t prev_size;        // size of the block before; valid only while that one is free
+    SLOT size_t size_flags;       // this block's size, header included, | IN_USE | PREV_IN_USE
+    SLOT struct block *next_free; // free blocks only (else the payload starts here): bin links
+    SLOT struct block *prev_free;
 };
 
 static struct {

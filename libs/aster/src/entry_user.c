@@ -2,7 +2,7 @@
 // (arguments in a0-a4, the number in a7, the result in a0).
 #include <aster/syscall.h>
 
-long aster_syscall(long a0, long a1, long a2, long a3, long a4, long n) {
+int64_t aster_syscall(int64_t a0, int64_t a1, int64_t a2, int64_t a3, int64_t a4, int64_t n) {
     register long r_a0 __asm__("a0") = a0;
     register long r_a1 __asm__("a1") = a1;
     register long r_a2 __asm__("a2") = a2;

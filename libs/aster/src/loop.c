@@ -144,7 +144,7 @@ static void service(struct loop *loop, handle_t ch, uint32_t events) {
 
 void loop_run(struct loop *loop) {
     while (!loop->stopped && loop->num_channels > 0) {
-        long ready = sys_poll_wait(loop->poll, -1);
+        int64_t ready = sys_poll_wait(loop->poll, -1);
         if (IS_ERROR(ready)) {
             ERROR("loop: poll_wait failed: %s", error_name(ready));
             return;

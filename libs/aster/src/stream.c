@@ -30,7 +30,7 @@ error_t stream_stdout(struct stream *stream, const struct env *env) {
 static error_t wait_for(struct stream *stream, uint32_t events) {
     if (sys_poll_update(stream->poll, stream->channel, events | EVENT_PEER_CLOSED) != OK)
         return E_INVALID_HANDLE;
-    long result = sys_poll_wait(stream->poll, -1);
+    int64_t result = sys_poll_wait(stream->poll, -1);
     return IS_ERROR(result) ? result : OK;
 }
 

@@ -1,11 +1,12 @@
 // System call wrappers: the same for every mode; aster_syscall differs.
 #include <aster/syscall.h>
 
+#define ARG(x)                  ((int64_t) (x))
 #define SYSCALL0(n)             aster_syscall(0, 0, 0, 0, 0, n)
-#define SYSCALL1(n, a)          aster_syscall((long) (a), 0, 0, 0, 0, n)
-#define SYSCALL2(n, a, b)       aster_syscall((long) (a), (long) (b), 0, 0, 0, n)
-#define SYSCALL3(n, a, b, c)    aster_syscall((long) (a), (long) (b), (long) (c), 0, 0, n)
-#define SYSCALL4(n, a, b, c, d) aster_syscall((long) (a), (long) (b), (long) (c), (long) (d), 0, n)
+#define SYSCALL1(n, a)          aster_syscall(ARG(a), 0, 0, 0, 0, n)
+#define SYSCALL2(n, a, b)       aster_syscall(ARG(a), ARG(b), 0, 0, 0, n)
+#define SYSCALL3(n, a, b, c)    aster_syscall(ARG(a), ARG(b), ARG(c), 0, 0, n)
+#define SYSCALL4(n, a, b, c, d) aster_syscall(ARG(a), ARG(b), ARG(c), ARG(d), 0, n)
 
 long sys_nop(void) { return SYSCALL0(SYS_NOP); }
 long sys_log_write(const char *buf, size_t len) { return SYSCALL2(SYS_LOG_WRITE, buf, len); }
@@ -26,8 +27,8 @@ long sys_poll_create(void) { return SYSCALL0(SYS_POLL_CREATE); }
 error_t sys_poll_add(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_ADD, p, h, ev); }
 error_t sys_poll_update(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_UPDATE, p, h, ev); }
 error_t sys_poll_remove(handle_t p, handle_t h) { return SYSCALL2(SYS_POLL_REMOVE, p, h); }
-long sys_poll_wait(handle_t p, int64_t timeout_ns) { return SYSCALL2(SYS_POLL_WAIT, p, timeout_ns); }
-long sys_poll_try_wait(handle_t p) { return SYSCALL1(SYS_POLL_TRY_WAIT, p); }
+int64_t sys_poll_wait(handle_t p, int64_t timeout_ns) { return SYSCALL2(SYS_POLL_WAIT, p, timeout_ns); }
+int64_t sys_poll_try_wait(handle_t p) { return SYSCALL1(SYS_POLL_TRY_WAIT, p); }
 long sys_timer_create(void) { return SYSCALL0(SYS_TIMER_CREATE); }
 error_t sys_timer_set(handle_t t, int64_t ns) { return SYSCALL2(SYS_TIMER_SET, t, ns); }
 int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }

@@ -12,7 +12,7 @@ long msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out) {
         return poll;
     error_t err = sys_poll_add((handle_t) poll, ch, EVENT_READABLE | EVENT_PEER_CLOSED);
     while (!err && (type = msg_recv(ch, buf, out)) == E_EMPTY) {
-        long ready = sys_poll_wait((handle_t) poll, -1);
+        int64_t ready = sys_poll_wait((handle_t) poll, -1);
         err = IS_ERROR(ready) ? ready : OK;
     }
     sys_handle_close((handle_t) poll);

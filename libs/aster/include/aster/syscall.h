@@ -31,8 +31,10 @@ enum syscall_number {
     SYS_COUNT
 };
 
-// The single entry point, implemented once per isolation mode.
-long aster_syscall(long a0, long a1, long a2, long a3, long a4, long n);
+// The single entry point, implemented once per isolation mode. Arguments and
+// result are 64-bit in every mode (also where pointers and long are 32-bit,
+// as in wasm32), so 64-bit values such as timeouts and poll results pass whole.
+int64_t aster_syscall(int64_t a0, int64_t a1, int64_t a2, int64_t a3, int64_t a4, int64_t n);
 
 // Writes one line to the kernel log, stamped with the app's name.
 long sys_log_write(const char *buf, size_t len);
@@ -61,9 +63,9 @@ error_t sys_poll_update(handle_t poll, handle_t target, uint32_t events);
 error_t sys_poll_remove(handle_t poll, handle_t target);
 // Blocks until a handle in the set is ready or timeout_ns passes (negative:
 // forever). Returns POLL_RESULT(handle, events) or E_TIMED_OUT.
-long sys_poll_wait(handle_t poll, int64_t timeout_ns);
+int64_t sys_poll_wait(handle_t poll, int64_t timeout_ns);
 // Like poll_wait but never blocks: E_EMPTY when nothing is ready.
-long sys_poll_try_wait(handle_t poll);
+int64_t sys_poll_try_wait(handle_t poll);
 #define POLL_RESULT_HANDLE(r) ((handle_t) ((r) & 0x7fffffff))
 #define POLL_RESULT_EVENTS(r) ((uint32_t) ((r) >> 32))
 
