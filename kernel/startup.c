@@ -3,8 +3,7 @@
 #include "channel.h"
 #include "kmalloc.h"
 #include "manifest.h"
-#include "page.h"
-#include "timer.h"
+#include "supervisor.h"
 #include "process.h"
 #include "sched.h"
 #include "thread.h"
@@ -20,15 +19,6 @@ static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 static struct manifest manifest;
 static struct process **processes; // per app; NULL if it is not running
 
-// Supervision: each app's restarts so far and the timer of the next one.
-struct supervisor {
-    uint32_t restarts;
-    struct ktimer timer;
-};
-static struct supervisor *supervisors;
-
-#define RESTART_DELAY_MIN_MS 10
-#define RESTART_DELAY_MAX_MS 1000
 // Channel pairs made before any app gets an end, so that apps can be wired
 // in any order. Listen channels: [2s] the server's end, [2s + 1] the
 // kernel's, which keeps it to send CONNECTs. Pipes: [2p] the writer's
@@ -257,34 +247,18 @@ static void launch(uint32_t index) {
     }
 }
 
-static void restart_fire(struct ktimer *timer) {
-    struct supervisor *supervisor = container_of(timer, struct supervisor, timer);
-    uint32_t index = (uint32_t) (supervisor - supervisors);
-    supervisor->restarts++;
-    INFO("restarting %s (restart %u); free memory %lu bytes", manifest_string(&manifest, manifest.apps[index].name),
-         supervisor->restarts, (unsigned long) (page_free_count() * PAGE_SIZE + kmalloc_free_bytes()));
-    launch(index);
-}
-
-// A process of the system ended: restart it if its policy says so, after a
-// delay that doubles with each restart (10 ms up to 1 s).
+// A process of the system ended: its supervisor may restart it (then its
+// services get new listen channels at once, so CONNECTs wait for it).
 static void app_ended(struct process *process) {
     uint32_t index = process->app_index;
-    uint8_t policy = manifest.apps[index].restart;
     processes[index] = NULL;
-    if (policy == RESTART_NEVER || (policy == RESTART_ON_FAILURE && !process->killed))
-        return;
-    struct supervisor *supervisor = &supervisors[index];
-    uint32_t shift = MIN(supervisor->restarts, 7u);
-    uint64_t delay_ms = MIN((uint64_t) RESTART_DELAY_MIN_MS << shift, (uint64_t) RESTART_DELAY_MAX_MS);
-    INFO("%s ended%s; restarting it in %lu ms", process->name, process->killed ? " by a fault" : "",
-         (unsigned long) delay_ms);
-    renew_listen_channels(index);
-    ktimer_arm(&supervisor->timer, arch_time_ticks() + ns_to_ticks(delay_ms * 1000000));
+    if (supervisor_app_ended(index, manifest_string(&manifest, manifest.apps[index].name),
+                             manifest.apps[index].restart, process->killed))
+        renew_listen_channels(index);
 }
 
 int32_t startup_reconnect(struct process *process, const char *name) {
-    if (!supervisors || process->app_index >= manifest.num_apps
+    if (!processes || process->app_index >= manifest.num_apps
         || processes[process->app_index] != process)
         return E_NOT_FOUND;
     const struct manifest_app *app = &manifest.apps[process->app_index];
@@ -330,12 +304,9 @@ void startup_run(const void *image, size_t size) {
         return;
     }
     processes = kzalloc((manifest.num_apps + 1) * sizeof(*processes), &kernel_account);
-    supervisors = kzalloc((manifest.num_apps + 1) * sizeof(*supervisors), &kernel_account);
-    for (uint32_t i = 0; supervisors && i < manifest.num_apps; i++)
-        ktimer_init(&supervisors[i].timer, restart_fire);
     listen_ends = create_pairs(manifest.num_services);
     pipe_ends = create_pairs(manifest.num_pipes);
-    if (!processes || !supervisors || !listen_ends || !pipe_ends) {
+    if (!processes || !listen_ends || !pipe_ends || supervisor_init(manifest.num_apps, launch)) {
         ERROR("startup: out of memory");
         return;
     }
