@@ -136,9 +136,10 @@ $(BUILD)/wapps/%.wasm: $$(call wasm_app_objs,$$*) $(BUILD)/wapps/lib/libs/aster/
 
 wapps: $(WASM_APPS)
 
-$(BUILD)/host/wasm-check: tests/wasm/wasm-check.c $(WASM_SRCS) $(WASM_HDRS)
+$(BUILD)/host/wasm-check: tests/wasm/wasm-check.c tests/wasm/read_file.c $(WASM_SRCS) $(WASM_HDRS)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include tests/wasm/wasm-check.c $(WASM_SRCS) -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include tests/wasm/wasm-check.c tests/wasm/read_file.c \
+	    $(WASM_SRCS) -o $@
 
 $(BUILD)/gen/apps.c: $(wildcard apps/*/main.c) tools/gen_apps.py
 	@mkdir -p $(@D)

@@ -18,7 +18,7 @@ WASM_KERNEL_CC ?= clang-19
 WASM_SRCS := $(wildcard libs/wasm/*.c)
 WASM_HDRS := $(wildcard libs/wasm/*.h libs/wasm/include/wasm/*.h)
 WASM_RUNNER_SRCS := tests/wasm/wasm-spec-run.c tests/wasm/json.c tests/wasm/spec_values.c \
-    tests/wasm/spectest.c
+    tests/wasm/spectest.c tests/wasm/read_file.c
 WASM_RUNNER_HDRS := $(wildcard tests/wasm/*.h)
 WASM_WAST := $(sort $(wildcard tests/wasm/*.wast))
 WASM_JSON := $(patsubst tests/wasm/%.wast,$(BUILD)/wasm/%.json,$(WASM_WAST))

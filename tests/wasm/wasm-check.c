@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <wasm/wasm.h>
+#include "read_file.h"
 
 static void *host_alloc(void *ctx, size_t size) {
     (void) ctx;
@@ -14,23 +15,6 @@ static void host_free(void *ctx, void *ptr, size_t size) {
     (void) ctx;
     (void) size;
     free(ptr);
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *bytes = size >= 0 ? malloc((size_t) size + 1) : NULL;
-    if (bytes && fread(bytes, 1, (size_t) size, f) != (size_t) size) {
-        free(bytes);
-        bytes = NULL;
-    }
-    fclose(f);
-    *len = (size_t) size;
-    return bytes;
 }
 
 int main(int argc, char **argv) {

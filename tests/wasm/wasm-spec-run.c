@@ -4,6 +4,7 @@
 // assert_invalid with module_type "text") are counted as skipped.
 // -v prints every failure's details and load-error messages.
 #include "json.h"
+#include "read_file.h"
 #include "spec_values.h"
 #include "spectest.h"
 #include <inttypes.h>
@@ -51,24 +52,6 @@ static void quota_free(void *ctx, void *ptr, size_t size) {
 }
 
 static const struct wasm_allocator allocator = {quota_alloc, quota_free, NULL};
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t) size + 1);
-    if (buf && fread(buf, 1, (size_t) size, f) != (size_t) size) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[size] = 0, *len = (size_t) size;
-    return buf;
-}
 
 static void fail(struct runner *r, const char *fmt, const char *detail) {
     r->failed++;
