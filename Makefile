@@ -20,13 +20,19 @@ COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -fomit-frame-pointer \
     -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
-    -Ilibs/aster/include -Ilibs/fdt/include
+    -Ilibs/aster/include -Ilibs/fdt/include -Ilibs/wasm/include
+# The Wasm engine in the kernel: the one part built with the float unit
+# (F and D, still the lp64 ABI; see arch_fpu_enable), without LTO so that
+# no float code is inlined elsewhere, and without contraction (fused
+# multiply-add would round differently from Wasm's separate operations).
+ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=off -Ilibs/c/include \
+    -Ilibs/wasm/include
 # Apps see only the SDK and the libc: kernel headers are not reachable.
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/isolation/*.c kernel/arch/riscv64/*.c \
     kernel/arch/riscv64/*.S) $(filter-out libs/c/malloc.c,$(wildcard libs/c/*.c)) libs/fdt/fdt.c \
-    libs/aster/src/error.c
+    libs/aster/src/error.c $(wildcard libs/wasm/*.c)
 # (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 APP_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(wildcard libs/aster/src/*.c)) \
@@ -54,6 +60,11 @@ $(BUILD)/kernel/%.c.o: %.c $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(if $(filter libs/c/%,$<),-fno-builtin) -c $< -o $@
+
+$(BUILD)/kernel/libs/wasm/%.c.o: libs/wasm/%.c $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (engine)")
+	$(Q)$(CC) $(ENGINE_CFLAGS) -c $< -o $@
 
 $(BUILD)/kernel/%.S.o: %.S $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
@@ -132,7 +143,7 @@ $(BUILD)/wapps/libaster.a: $(WASM_LIB_OBJS)
 
 $(BUILD)/wapps/%.wasm: $$(call wasm_app_objs,$$*) $(BUILD)/wapps/lib/libs/aster/src/start_wasm.c.o $(BUILD)/wapps/lib/libs/aster/src/heap.c.o $(BUILD)/wapps/libaster.a
 	@$(if $(Q),echo "  WASM    $*")
-	$(Q)wasm-ld-19 --no-entry -z stack-size=65536 -o $@ $^
+	$(Q)wasm-ld-19 --no-entry -z stack-size=69632 --stack-first --export-table --export=__stack_pointer -o $@ $^
 
 wapps: $(WASM_APPS)
 
@@ -166,9 +177,9 @@ $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 SYSTEM ?= system.toml
 ISOLATION ?=
 IMAGE := $(BUILD)/systems/$(notdir $(basename $(SYSTEM))).img
-MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --elves $(BUILD)/uapps
+MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --elves $(BUILD)/uapps --wasm $(BUILD)/wapps
 
-image: uapps $(BUILD)/.setup-done
+image: uapps wapps $(BUILD)/.setup-done
 	$(Q)mkdir -p $(BUILD)/systems
 	$(Q)$(MKIMAGE) --system $(SYSTEM) --out $(IMAGE) $(if $(ISOLATION),--isolation $(ISOLATION))
 
@@ -182,7 +193,7 @@ run: kernel image
 debug: kernel image
 	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)
 
-bench: kernel uapps check-specs
+bench: kernel uapps wapps check-specs
 	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
 
 # --- tests

@@ -99,7 +99,7 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
         if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
             || (app->flags & ~APP_MAY_POWER_OFF))
             REJECT("app %u is malformed", i);
-        if (app->elf_size && !in_image(total, app->elf_offset, app->elf_size, 1))
+        if (app->code_size && !in_image(total, app->code_offset, app->code_size, 1))
             REJECT("app %s has its ELF file outside the image", m->strings + app->name);
         if ((uint64_t) app->first_item + app->num_items > m->num_items)
             REJECT("app %s has items outside the table", m->strings + app->name);

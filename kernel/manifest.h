@@ -31,8 +31,8 @@ struct manifest_app {
     uint32_t num_items;
     uint32_t memory_limit_kib;
     uint32_t handle_limit;
-    uint32_t elf_offset;   // user mode: the app's ELF file in the image
-    uint32_t elf_size;
+    uint32_t code_offset;  // user mode: its ELF file; wasm mode: its module
+    uint32_t code_size;
 };
 
 struct manifest_item {

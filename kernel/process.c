@@ -64,6 +64,8 @@ static void process_destroy(struct process *process) {
         kfree(container_of(link, struct heap_chunk, link));
     kfree(process->env);
     process->env = NULL;
+    if (process->isolation->release)
+        process->isolation->release(process);
     list_remove(&process->link);
     if (!process->started)
         not_started--;
@@ -108,6 +110,12 @@ void process_fault(const char *cause, uint64_t pc, uint64_t address) {
           (unsigned long) address);
     process_kill(process);
     thread_exit();
+}
+
+void process_end_app(const char *reason) {
+    struct process *process = current_thread()->process;
+    ERROR("%s ended: %s", process->name, reason);
+    process_kill(process);
 }
 
 void process_return_to_user(void) {

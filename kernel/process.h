@@ -25,6 +25,7 @@ struct process {
     struct list heap;              // kernel mode: memory from heap_grow (struct heap_chunk)
     struct vmspace *vmspace;       // user mode: the address space (else NULL)
     uintptr_t user_entry;          // user mode: the ELF's entry point
+    struct wasm_app *wasm;         // wasm mode: the module and its instance
     bool killed;                   // ended by a fault: its threads exit at the next chance
     uint32_t app_index;            // its app in the boot image
     bool may_power_off;            // granted [permissions] power_off
@@ -46,6 +47,9 @@ void *process_heap_grow(struct process *process, size_t size);
 // The current thread's app did something only a broken or hostile app does
 // (a fault): log a one-line report, end the app. Does not return.
 NORETURN void process_fault(const char *cause, uint64_t pc, uint64_t address);
+// Ends the current thread's app for `reason` (one log line), like a fault
+// does; the caller's thread goes on until it exits at its next chance.
+void process_end_app(const char *reason);
 // Ends every thread of the process (each exits when it next runs).
 void process_kill(struct process *process);
 // Called before returning to user mode: exits if the app was ended.

@@ -160,6 +160,8 @@ static error_t start_app(struct process *process) {
         kfree(env);
         process->env = NULL;
         thread = env_va ? isolation_user.spawn(process, process->user_entry, env_va) : NULL;
+    } else if (process->isolation == &isolation_wasm) {
+        thread = wasm_process_start(process);
     } else {
         thread = thread_create(process, kernel_app_entry, (void *) find_image(process->name));
     }
@@ -171,7 +173,7 @@ static error_t start_app(struct process *process) {
 
 // A user-mode app's process: its own address space with its ELF loaded.
 static struct process *create_user_process(const struct manifest_app *app, const char *name) {
-    if (!app->elf_size) {
+    if (!app->code_size) {
         ERROR("startup: %s: the image has no user-mode build of it", name);
         return NULL;
     }
@@ -180,9 +182,27 @@ static struct process *create_user_process(const struct manifest_app *app, const
         return NULL;
     const char *reason = "out of memory";
     process->vmspace = vmspace_create(&process->account);
-    if (!process->vmspace || vmspace_load_elf(process->vmspace, manifest.base + app->elf_offset,
-                                              app->elf_size, &process->user_entry, &reason)) {
+    if (!process->vmspace || vmspace_load_elf(process->vmspace, manifest.base + app->code_offset,
+                                              app->code_size, &process->user_entry, &reason)) {
         ERROR("startup: %s: cannot load its ELF file: %s", name, reason);
+        process_abandon(process);
+        return NULL;
+    }
+    return process;
+}
+
+// A wasm-mode app's process: its module decoded and validated.
+static struct process *create_wasm_process(const struct manifest_app *app, const char *name) {
+    if (!app->code_size) {
+        ERROR("startup: %s: the image has no wasm-mode build of it", name);
+        return NULL;
+    }
+    struct process *process = process_create(name, &isolation_wasm);
+    if (!process)
+        return NULL;
+    const char *reason;
+    if (wasm_process_load(process, manifest.base + app->code_offset, app->code_size, &reason)) {
+        ERROR("startup: %s: cannot load its Wasm module: %s", name, reason);
         process_abandon(process);
         return NULL;
     }
@@ -198,6 +218,8 @@ static void create_process(uint32_t index) {
     struct process *process = NULL;
     if (app->isolation == MODE_USER) {
         process = create_user_process(app, name);
+    } else if (app->isolation == MODE_WASM) {
+        process = create_wasm_process(app, name);
     } else if (app->isolation != MODE_KERNEL) {
         ERROR("startup: %s: isolation mode \"%s\" is not available in this kernel yet", name,
               mode_names[app->isolation]);

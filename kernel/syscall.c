@@ -124,12 +124,7 @@ static NOINLINE long syscall_heap_grow(long size) {
     struct process *process = caller();
     if (process->account.used + (uint64_t) size > process->account.limit)
         return E_QUOTA;
-    if (process->vmspace) {
-        uintptr_t va = vmspace_grow_heap(process->vmspace, (size_t) size);
-        return va ? (long) va : E_NO_MEMORY;
-    }
-    void *memory = process_heap_grow(process, (size_t) size);
-    return memory ? (long) memory : E_NO_MEMORY;
+    return process->isolation->heap_grow(process, (size_t) size);
 }
 
 static NOINLINE long syscall_service_reconnect(long name, long len) {

@@ -24,6 +24,7 @@ struct thread {
     struct vmspace *vmspace;  // its process's address space (NULL in kernel mode)
     uintptr_t user_pc, user_sp, user_arg; // user mode: where the thread starts
                                           // (user_sp: the top of its own stack)
+    struct wasm_thread *wasm;             // wasm mode: its interpreter state
 };
 
 #define THREAD_STACK_SIZE (32 * 1024)

@@ -3,7 +3,7 @@
 
 usage: mkimage.py --system PATH/system.toml [--apps apps] [--rootfs DIR ...]
                   (--out build/systems/NAME.img | --check-only)
-                  [--isolation kernel|user|wasm|vm]
+                  [--isolation kernel|user|wasm|vm] [--elves DIR] [--wasm DIR]
 
 Reads system.toml, the app.toml of every app it names (APPS/<name>/app.toml)
 and the files under each --rootfs directory (plus the `rootfs =` directory of
@@ -34,6 +34,8 @@ def parse_arguments():
     parser.add_argument('--check-only', action='store_true', help='check only; write nothing')
     parser.add_argument('--elves', metavar='DIR',
                         help='where the user-mode builds of the apps are (DIR/<app>.elf)')
+    parser.add_argument('--wasm', metavar='DIR',
+                        help='where the wasm-mode builds of the apps are (DIR/<app>.wasm)')
     args = parser.parse_args()
     if not args.out and not args.check_only:
         parser.error('--out is required unless --check-only is given')
@@ -59,22 +61,29 @@ def write_image(layout, path):
         raise
 
 
-USER = ISOLATIONS['user']
+# The modes whose apps are loaded from a file in the image: (build folder
+# option, file suffix).
+BUILDS = {ISOLATIONS['user']: ('elves', 'elf'), ISOLATIONS['wasm']: ('wasm', 'wasm')}
 
 
-def user_mode_builds(manifest, args, report):
-    """The ELF file of every user-mode app (name -> path); a missing one is a mistake."""
-    elves = {}
+def mode_builds(manifest, args, report):
+    """The executable of every app whose mode needs one (name -> path): the
+    ELF file of a user-mode app, the module of a wasm-mode app. A missing
+    one is a mistake."""
+    builds = {}
+    mode_names = {number: name for name, number in ISOLATIONS.items()}
     for app in manifest.apps:
-        if app.isolation != USER:
+        if app.isolation not in BUILDS:
             continue
-        path = os.path.join(args.elves or '', f'{app.name}.elf')
-        if not args.elves or not os.path.isfile(path):
-            report.add(args.system, 1, f"app '{app.name}' runs in user mode, but its build "
-                                       f"{path} is missing (pass --elves DIR)")
+        option, suffix = BUILDS[app.isolation]
+        folder = getattr(args, option)
+        path = os.path.join(folder or '', f'{app.name}.{suffix}')
+        if not folder or not os.path.isfile(path):
+            report.add(args.system, 1, f"app '{app.name}' runs in {mode_names[app.isolation]} mode, "
+                                       f"but its build {path} is missing (pass --{option} DIR)")
         else:
-            elves[app.name] = path
-    return elves
+            builds[app.name] = path
+    return builds
 
 
 def main():
@@ -83,11 +92,11 @@ def main():
     manifest, system_rootfs = check_system(args.system, args.apps, report, args.isolation)
     roots = args.rootfs + ([system_rootfs] if system_rootfs else [])
     files = rootfs.collect(roots, report)
-    elves = {}
+    builds = {}
     if manifest and not report and not args.check_only:
-        elves = user_mode_builds(manifest, args, report)
+        builds = mode_builds(manifest, args, report)
     if manifest and not report:
-        layout = image.Layout(manifest, files, elves)
+        layout = image.Layout(manifest, files, builds)
         if layout.total_size > image.MAX_IMAGE_SIZE:
             report.add(args.system, 1, f'the image would have {layout.total_size} bytes, '
                                        f'over the limit of 256 MiB')

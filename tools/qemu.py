@@ -16,12 +16,15 @@ QEMU = 'qemu-system-riscv64'
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def build_image(system, out, rootfs=(), isolation=None, elves=None):
-    """Checks a system.toml and builds its boot image with tools/mkimage.py.
-    Raises ImageError with the tool's `file:line: message` output on mistakes."""
+def build_image(system, out, rootfs=(), isolation=None, elves=None, wasm=None):
+    """Checks a system.toml and builds its boot image with tools/mkimage.py
+    (user-mode builds from `elves`, wasm-mode builds from `wasm`, by default
+    those of build/). Raises ImageError with the tool's `file:line: message`
+    output on mistakes."""
     cmd = [sys.executable, os.path.join(ROOT, 'tools', 'mkimage.py'), '--system', system,
            '--apps', os.path.join(ROOT, 'apps'), '--out', out,
-           '--elves', elves or os.path.join(ROOT, 'build', 'uapps')]
+           '--elves', elves or os.path.join(ROOT, 'build', 'uapps'),
+           '--wasm', wasm or os.path.join(ROOT, 'build', 'wapps')]
     for root in rootfs or [os.path.join(ROOT, 'rootfs')]:
         cmd += ['--rootfs', root]
     if isolation:

@@ -88,13 +88,15 @@ def run_pytest(build, name, paths, selection, env):
 
 def run_system(build, selection):
     """The tool tests, then the system tests once with every app in kernel
-    mode and once in user mode (tests marked mode_specific run once)."""
-    kernel = dict(os.environ, ASTER_ISOLATION='kernel')
-    user = dict(os.environ, ASTER_ISOLATION='user')
-    p1, f1 = run_pytest(build, 'tests-kernel-mode', ['tests/tools', 'tests/system'], selection, kernel)
-    p2, f2 = run_pytest(build, 'tests-user-mode', ['tests/system', '-m', 'not mode_specific'],
-                        selection, user)
-    return p1 + p2, f1 + f2
+    mode, once in user mode and once in wasm mode (tests marked
+    mode_specific run once)."""
+    passed, failed = run_pytest(build, 'tests-kernel-mode', ['tests/tools', 'tests/system'], selection,
+                                dict(os.environ, ASTER_ISOLATION='kernel'))
+    for mode in ('user', 'wasm'):
+        p, f = run_pytest(build, f'tests-{mode}-mode', ['tests/system', '-m', 'not mode_specific'],
+                          selection, dict(os.environ, ASTER_ISOLATION=mode))
+        passed, failed = passed + p, failed + f
+    return passed, failed
 
 
 def main():

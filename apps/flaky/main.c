@@ -8,7 +8,7 @@ static void on_data(struct loop *loop, handle_t client, const void *data, size_t
     (void) loop;
     if (++served > crash_after) {
         INFO("failing on purpose after %ld messages", (long) crash_after);
-        *(volatile int *) 0 = 0;
+        __builtin_trap(); // an illegal instruction, or a Wasm unreachable
     }
     msg_send_data(client, data, len);
 }

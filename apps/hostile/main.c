@@ -7,6 +7,12 @@
 #include <aster/aster.h>
 #include <aster/test.h>
 
+#if defined(__wasm__)
+// A wasm app's addresses are offsets into its linear memory, all of which
+// (stack, data, heap) it may use: the bad ones are in the null guard or
+// past the end (main adds one that straddles the end).
+static const uintptr_t bad_addresses[] = {0x0, 0x800, 0x7ff00000, 0xfffffff0};
+#else
 // (Casts keep 32-bit targets compiling; the addresses are riscv64's.)
 static const uintptr_t bad_addresses[] = {
     (uintptr_t) 0xffffffff80200000ull, // the kernel image
@@ -17,6 +23,7 @@ static const uintptr_t bad_addresses[] = {
     (uintptr_t) 0x3f00010000ull,       // above the first stack
     (uintptr_t) 0x7ffffffffff0ull,     // past the user half
 };
+#endif
 
 static void attack_system_calls(uintptr_t bad) {
     void *p = (void *) bad;
@@ -61,6 +68,9 @@ void main(struct env *env) {
     (void) env;
     for (size_t i = 0; i < sizeof(bad_addresses) / sizeof(bad_addresses[0]); i++)
         attack_system_calls(bad_addresses[i]);
+#if defined(__wasm__)
+    attack_system_calls(__builtin_wasm_memory_size(0) * 65536 - 2);
+#endif
     exhaust_quotas();
     INFO("attacks done, %d failures; now writing to kernel memory", test_failures());
     *(volatile int *) (uintptr_t) 0xffffffff80200000ull = 0;

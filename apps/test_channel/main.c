@@ -144,7 +144,7 @@ static void test_bad_addresses(void) {
     handle_t a, b;
     EXPECT_EQ(sys_channel_create(&a, &b), OK);
     EXPECT_EQ(sys_channel_create(NULL, &b), E_BAD_ADDRESS);
-    EXPECT_EQ(sys_channel_create(&a, (handle_t *) 0x1000), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_create(&a, (handle_t *) 0x100), E_BAD_ADDRESS);
     EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 0, 16), (void *) 0x10, NULL), E_BAD_ADDRESS);
     EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 1, 0), NULL, (handle_t *) 0x20), E_BAD_ADDRESS);
     EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 0, 16), (void *) -8L, NULL), E_BAD_ADDRESS);

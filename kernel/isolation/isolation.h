@@ -17,9 +17,22 @@ struct isolation {
     error_t (*check_entry)(struct process *process, uintptr_t entry);
     // A new runnable thread of the app running entry(arg) (entry checked).
     struct thread *(*spawn)(struct process *process, uintptr_t entry, uintptr_t arg);
+    // `size` more bytes of heap (the caller checked the quota): the app
+    // address of the new memory, or an error.
+    long (*heap_grow)(struct process *process, size_t size);
+    // Frees what the mode keeps for the process (it has no threads left).
+    void (*release)(struct process *process);
 };
 
 struct thread;
 
 extern const struct isolation isolation_kernel;
 extern const struct isolation isolation_user;
+extern const struct isolation isolation_wasm;
+
+// Wasm mode: decodes and validates the app's module (`bytes` must outlive
+// the process); on failure *reason says why.
+error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t len, const char **reason);
+// The app's first thread: it instantiates the module, copies the
+// environment into its memory and calls aster_start(env).
+struct thread *wasm_process_start(struct process *process);

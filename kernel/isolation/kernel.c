@@ -43,6 +43,11 @@ static struct thread *kernel_spawn(struct process *process, uintptr_t entry, uin
     return thread_create(process, (void (*)(void *)) entry, (void *) arg);
 }
 
+static long kernel_heap_grow(struct process *process, size_t size) {
+    void *memory = process_heap_grow(process, size);
+    return memory ? (long) memory : E_NO_MEMORY;
+}
+
 const struct isolation isolation_kernel = {
     .name = "kernel",
     .copy_from = kernel_copy_from,
@@ -50,6 +55,7 @@ const struct isolation isolation_kernel = {
     .check_writable = kernel_check_writable,
     .check_entry = kernel_check_entry,
     .spawn = kernel_spawn,
+    .heap_grow = kernel_heap_grow,
 };
 
 // The system-call entry of kernel-mode apps (see libs/aster/src/entry_kernel.c).

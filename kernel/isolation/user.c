@@ -42,6 +42,11 @@ static struct thread *user_spawn(struct process *process, uintptr_t entry, uintp
     return thread;
 }
 
+static long user_heap_grow(struct process *process, size_t size) {
+    uintptr_t va = vmspace_grow_heap(process->vmspace, size);
+    return va ? (long) va : E_NO_MEMORY;
+}
+
 const struct isolation isolation_user = {
     .name = "user",
     .copy_from = user_copy_from,
@@ -49,4 +54,5 @@ const struct isolation isolation_user = {
     .check_writable = user_check_writable,
     .check_entry = user_check_entry,
     .spawn = user_spawn,
+    .heap_grow = user_heap_grow,
 };

@@ -148,7 +148,7 @@ struct wasm_instance {
     bool *data_dropped;
 };
 
-// Growth shared by the interpreter and instantiation. Return the old size
+// Table growth, shared by the interpreter and instantiation (memories: see
+// wasm_memory_grow in wasm.h). Returns the old size
 // or -1 (and change nothing) when the limits or the allocator refuse.
-int64_t wasm_memory_grow(struct wasm_memory *memory, uint32_t delta_pages);
 int64_t wasm_table_grow(struct wasm_table *table, uint32_t delta, wasm_value init);

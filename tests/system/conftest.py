@@ -34,7 +34,7 @@ def boot(tmp_path):
     if not os.path.exists(KERNEL):
         pytest.fail('build/kernel.elf is missing: run `make test`')
 
-    def run(system='system.toml', rootfs=(), image=None, isolation=None, elves=None, **kwargs):
+    def run(system='system.toml', rootfs=(), image=None, isolation=None, elves=None, wasm=None, **kwargs):
         """Boots `system` (a manifest path, or TOML text when it has a
         newline) with the files of `rootfs` (default: rootfs/), every app in
         `isolation` mode (default: the suite's)."""
@@ -44,7 +44,7 @@ def boot(tmp_path):
                 path = tmp_path / 'system.toml'
                 path.write_text(system)
             image = qemu.build_image(str(path), str(tmp_path / 'system.img'), list(rootfs),
-                                     isolation or ISOLATION, elves)
+                                     isolation or ISOLATION, elves, wasm)
         result = qemu.boot(KERNEL, image, **kwargs)
         print(result.output)  # shown when a test fails
         return result

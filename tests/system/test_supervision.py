@@ -1,28 +1,33 @@
-"""User mode: hostile apps fail cleanly and free everything; supervisors
-restart crashed apps with backoff; clients reconnect through their
-environment."""
+"""User and wasm mode: hostile apps fail cleanly and free everything;
+supervisors restart crashed apps with backoff; clients reconnect through
+their environment."""
 import re
 
 import pytest
 
+# How each mode reports the hostile app's write to the kernel's address, and
+# flaky's deliberate crash (__builtin_trap).
+KERNEL_WRITE = {'user': r'store page fault at pc [0-9a-f]+ \(address ffffffff80200000\)',
+                'wasm': r'wasm trap: out of bounds memory access'}
+TRAP = {'user': r'illegal instruction at pc [0-9a-f]+', 'wasm': r'wasm trap: unreachable'}
+
 
 @pytest.mark.mode_specific
-def test_a_hostile_app_fails_cleanly_and_frees_everything(boot):
+@pytest.mark.parametrize('mode', ['user', 'wasm'])
+def test_a_hostile_app_fails_cleanly_and_frees_everything(boot, mode):
     system = '''
 [[app]]
 name = "hostile"
-isolation = "user"
 restart = "on-failure"
 handle_limit = 64
 memory_limit_kib = 2048
 '''
-    result = boot(system, isolation='user', until='(restart 4)', timeout=60)
+    result = boot(system, isolation=mode, until='(restart 4)', timeout=60)
     out = result.output
     assert '[hostile] attacks done, 0 failures; now writing to kernel memory' in out, out
     assert '[hostile] quotas reached: 64 handles' in out
     assert 'FAIL' not in out
-    assert re.search(r'\[kernel\] ERROR: hostile ended: store page fault at pc [0-9a-f]+ '
-                     r'\(address ffffffff80200000\)', out)
+    assert re.search(r'\[kernel\] ERROR: hostile ended: ' + KERNEL_WRITE[mode], out)
     assert 'KERNEL PANIC' not in out
     # Backoff doubles: 10, 20, 40 ms ...
     delays = [int(d) for d in re.findall(r'hostile ended by a fault; restarting it in (\d+) ms', out)]
@@ -33,26 +38,25 @@ memory_limit_kib = 2048
 
 
 @pytest.mark.mode_specific
-def test_a_crashed_server_is_restarted_and_its_client_reconnects(boot):
+@pytest.mark.parametrize('mode', ['user', 'wasm'])
+def test_a_crashed_server_is_restarted_and_its_client_reconnects(boot, mode):
     system = '''
 [[app]]
 name = "flaky"
-isolation = "user"
 restart = "on-failure"
 [app.config]
 crash_after = 2
 
 [[app]]
 name = "echo_client"
-isolation = "user"
 [app.config]
 greetings = 5
 reconnect = true
 '''
-    result = boot(system, isolation='user', until='[echo_client] done', timeout=60)
+    result = boot(system, isolation=mode, until='[echo_client] done', timeout=60)
     out = result.output
     assert '[flaky] failing on purpose after 2 messages' in out
-    assert re.search(r'\[kernel\] ERROR: flaky ended: store page fault', out)
+    assert re.search(r'\[kernel\] ERROR: flaky ended: ' + TRAP[mode], out)
     assert '[kernel] flaky ended by a fault; restarting it in 10 ms' in out
     assert '[kernel] restarting flaky (restart 1)' in out
     assert out.count('[flaky] serving') >= 2

@@ -3,7 +3,7 @@
 Layout, every section starting 8-byte aligned:
 
   header (64) | apps (32 each) | items (24 each) | services (8 each)
-  | strings | padding to a page | bootfs | the ELF files of user-mode apps
+  | strings | padding to a page | bootfs | the executables of user- and wasm-mode apps
   | (end: total_size, a multiple of 8)
 
 The bootfs starts on a 4 KiB boundary so the kernel can map it into a
@@ -86,11 +86,12 @@ class Strings:
 
 class Layout:
     """The image of a Manifest, its files (rootfs.File, sorted by path) and
-    the ELF files of its user-mode apps (elves: app name -> path)."""
+    the executables (ELF files of user-mode apps, modules of wasm-mode
+    apps; builds: app name -> path)."""
 
-    def __init__(self, manifest, files, elves=None):
+    def __init__(self, manifest, files, builds=None):
         self.files = files
-        elves = elves or {}
+        builds = builds or {}
         strings = Strings()  # filled first: its size places everything after it
         for app in manifest.apps:
             strings.add(app.name)
@@ -111,22 +112,22 @@ class Layout:
         bootfs_offset = end if files else 0
 
         cursor = end + bootfs_size
-        self.elves = []  # (path, offset), after the bootfs
-        elf_fields = {}
+        self.builds = []  # (path, offset), after the bootfs
+        code_fields = {}
         for app in manifest.apps:
-            if app.name in elves:
-                size = os.path.getsize(elves[app.name])
-                self.elves.append((elves[app.name], cursor))
-                elf_fields[app.name] = (cursor, size)
+            if app.name in builds:
+                size = os.path.getsize(builds[app.name])
+                self.builds.append((builds[app.name], cursor))
+                code_fields[app.name] = (cursor, size)
                 cursor = align8(cursor + size)
         self.total_size = cursor
 
         apps, items = [], []
         for app in manifest.apps:
-            elf_offset, elf_size = elf_fields.get(app.name, (0, 0))
+            code_offset, code_size = code_fields.get(app.name, (0, 0))
             apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, app.flags, len(items),
                                  len(app.items), app.memory_limit_kib, app.handle_limit,
-                                 elf_offset, elf_size))
+                                 code_offset, code_size))
             for item in app.items:
                 a = item.a if item.string is None else strings.add(item.string)
                 items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))
@@ -152,7 +153,7 @@ class Layout:
             out.write(data)
             written = offset + file.size
         position = len(self.head) + written
-        for path, offset in self.elves:
+        for path, offset in self.builds:
             out.write(bytes(offset - position))
             with open(path, 'rb') as f:
                 data = f.read()

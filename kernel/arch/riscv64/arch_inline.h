@@ -15,6 +15,15 @@ static inline void arch_irq_restore(uint64_t state) {
 
 static inline void arch_irq_enable(void) { __asm__ volatile("csrsi sstatus, 2" ::: "memory"); }
 
+// Lets kernel code use the float unit (the Wasm engine's float
+// instructions): sstatus.FS = Initial. Returning to user mode turns it off
+// again (the user frame's FS is 0). No float state is switched: only wasm
+// threads use the unit, they give up the CPU only inside function calls,
+// and the lp64 ABI keeps no value in a float register across a call.
+static inline void arch_fpu_enable(void) {
+    __asm__ volatile("csrs sstatus, %0" ::"r"(1ull << 13) : "memory");
+}
+
 // The direct-map range of the first RAM region, where nearly every kernel
 // object and stack lives; arch_is_kernel_ram checks it inline first.
 extern uint64_t arch_ram0_start, arch_ram0_end;

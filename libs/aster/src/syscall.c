@@ -1,7 +1,11 @@
 // System call wrappers: the same for every mode; aster_syscall differs.
 #include <aster/syscall.h>
 
-#define ARG(x)                  ((int64_t) (x))
+// Every argument travels as 64 bits. Pointers and the 32-bit integers of a
+// wasm32 app are sign-extended, so (size_t) -1 means the same in every mode
+// (an invalid length, not 4 GiB); 64-bit values pass as they are.
+#define ARG(x) _Generic((x), long long: (int64_t) (x), unsigned long long: (int64_t) (x), \
+                        default: (int64_t) (intptr_t) (x))
 #define SYSCALL0(n)             aster_syscall(0, 0, 0, 0, 0, n)
 #define SYSCALL1(n, a)          aster_syscall(ARG(a), 0, 0, 0, 0, n)
 #define SYSCALL2(n, a, b)       aster_syscall(ARG(a), ARG(b), 0, 0, 0, n)

@@ -159,6 +159,12 @@ void wasm_instance_free(struct wasm_instance *instance);
 bool wasm_instance_export(const struct wasm_instance *instance, const char *name, size_t name_len,
                           struct wasm_extern *out);
 
+// Grows a memory by delta_pages (64 KiB each), zeroed, as memory.grow does
+// (also for the embedder, e.g. to place data the module did not reserve):
+// the old size in pages, or -1 when the limits or the allocator refuse.
+// The data may move: a running module sees it at once.
+int64_t wasm_memory_grow(struct wasm_memory *memory, uint32_t delta_pages);
+
 // An execution context: value stack and call frames, reusable across calls.
 // stack_slots bounds operands+locals, max_frames the call depth.
 int wasm_exec_create(const struct wasm_allocator *alloc, uint32_t stack_slots, uint32_t max_frames,

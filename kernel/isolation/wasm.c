@@ -1,0 +1,435 @@
+// The wasm isolation mode: the app is a WebAssembly module, run by the
+// engine in libs/wasm inside the kernel. Memory safety comes from the
+// engine (every load and store is checked against the linear memory), so no
+// address space is needed: an app address is an offset into its linear
+// memory, and every system-call pointer is checked against its size.
+//
+// Threads. Each app thread is a kernel thread running the interpreter with
+// interrupts off. It gives up the CPU only at two kinds of points: system
+// calls (host functions) and fuel checks (every WASM_FUEL_SLICE branches and
+// calls the interpreter returns, lets a pending timer interrupt in, which
+// ends the slice as for any app, and resumes). So a module that loops
+// forever is preempted like any app; and since all the threads of an app
+// share the module's globals, the one per-thread global, the shadow stack
+// pointer (exported by our build as __stack_pointer), is saved and restored
+// around those points.
+#include "../arch.h"
+#include "../kmalloc.h"
+#include "../process.h"
+#include "../sched.h"
+#include "../syscall.h"
+#include "../thread.h"
+#include <aster/env.h>
+#include <aster/syscall.h>
+#include <stdio.h>
+#include <string.h>
+#include <wasm/wasm.h>
+
+#define WASM_FUEL_SLICE 4096           // fuel between preemption checks
+#define WASM_START_FUEL 100000000      // for the module's start function
+#define WASM_STACK_SLOTS 16384         // interpreter value stack per thread (128 KiB)
+#define WASM_MAX_FRAMES 2048           // call depth per thread
+#define WASM_THREAD_STACK (64 * 1024)  // the shadow stack of a spawned thread: one wasm page
+#define WASM_SPARE_STACKS 16
+// A wasm app's address 0 is memory like any other. So that NULL and small
+// integers mistaken for pointers are errors as in the other modes, system
+// calls refuse the first 4 KiB; the build gives the stack (first in memory)
+// 4 KiB more, so the app keeps 64 KiB above the guard.
+#define WASM_NULL_GUARD 4096
+
+struct wasm_app {
+    struct wasm_module *module;
+    struct wasm_instance *instance;
+    struct wasm_memory *memory;
+    struct wasm_global *stack_pointer; // NULL when not exported: then one thread only
+    struct wasm_table *table;          // function pointers, for thread entries
+    struct wasm_allocator alloc;
+    struct wasm_func imports[2];       // aster.syscall, aster.instret
+    char missing[64];                  // the import that failed to link
+    uint32_t spare_stacks[WASM_SPARE_STACKS]; // tops of stacks of ended threads
+    uint32_t num_spare;
+};
+
+struct wasm_thread {
+    struct wasm_exec *exec;
+    struct wasm_func *entry;
+    uint32_t arg;
+    uint32_t stack_top;      // its shadow stack; 0: the module's own (first thread)
+    uint64_t stack_pointer;  // the global's value while other threads run
+    bool ending;             // thread_exit, or the app was ended: unwind and exit
+};
+
+// --- memory: everything is charged to the app's account
+
+static void *app_alloc(void *ctx, size_t size) { return kmalloc(size ? size : 1, ctx); }
+
+static void app_free(void *ctx, void *ptr, size_t size) {
+    (void) ctx;
+    (void) size;
+    kfree(ptr);
+}
+
+// The linear memory range [addr, addr + len), or NULL if any byte is outside
+// it or in the null guard.
+static uint8_t *linear(struct process *process, uintptr_t addr, size_t len) {
+    struct wasm_memory *memory = process->wasm->memory;
+    if (!memory || addr < WASM_NULL_GUARD || addr > memory->size || len > memory->size - addr)
+        return NULL;
+    return memory->data + addr;
+}
+
+static error_t wasm_copy_from(struct process *process, void *dst, uintptr_t src, size_t len) {
+    if (len == 0)
+        return OK;
+    const uint8_t *p = linear(process, src, len);
+    if (!p)
+        return E_BAD_ADDRESS;
+    memcpy(dst, p, len);
+    return OK;
+}
+
+static error_t wasm_copy_to(struct process *process, uintptr_t dst, const void *src, size_t len) {
+    if (len == 0)
+        return OK;
+    uint8_t *p = linear(process, dst, len);
+    if (!p)
+        return E_BAD_ADDRESS;
+    memcpy(p, src, len);
+    return OK;
+}
+
+static error_t wasm_check_writable(struct process *process, uintptr_t addr, size_t len) {
+    return len == 0 || linear(process, addr, len) ? OK : E_BAD_ADDRESS;
+}
+
+// Grows the linear memory by whole pages for `size` bytes; the offset of
+// the new bytes, or 0 when the module's limits or the quota refuse.
+static uint32_t grow_pages(struct wasm_app *app, size_t size) {
+    uint64_t pages = (size + 65535) / 65536;
+    if (!app->memory || pages > UINT32_MAX)
+        return 0;
+    int64_t old = wasm_memory_grow(app->memory, (uint32_t) pages);
+    return old < 0 ? 0 : (uint32_t) old * 65536;
+}
+
+// Growing copies the memory into a new block (the engine's way), so for a
+// moment the app is charged for both: past half its quota, growth fails.
+static long wasm_heap_grow(struct process *process, size_t size) {
+    uint32_t offset = grow_pages(process->wasm, size);
+    if (offset)
+        return (long) offset;
+    uint64_t needed = process->wasm->memory ? process->wasm->memory->size * 2 + size : size;
+    return process->account.used + needed > process->account.limit ? E_QUOTA : E_NO_MEMORY;
+}
+
+// --- switch points: where a wasm thread may give up the CPU
+
+static void leave_wasm(struct thread *thread) {
+    struct wasm_app *app = thread->process->wasm;
+    if (app->stack_pointer)
+        thread->wasm->stack_pointer = app->stack_pointer->value;
+}
+
+static void enter_wasm(struct thread *thread) {
+    struct wasm_app *app = thread->process->wasm;
+    arch_fpu_enable(); // whoever ran meanwhile may have turned it off
+    if (app->stack_pointer)
+        app->stack_pointer->value = thread->wasm->stack_pointer;
+    if (thread->process->killed)
+        thread->wasm->ending = true;
+}
+
+// Lets a pending timer interrupt in: it may end the slice and switch.
+static NOINLINE void preemption_point(struct thread *thread) {
+    leave_wasm(thread);
+    arch_irq_enable();
+    arch_irq_save();
+    enter_wasm(thread);
+}
+
+// --- imports
+
+static int host_syscall(void *ctx, struct wasm_exec *exec, wasm_value *values) {
+    (void) ctx;
+    (void) exec;
+    struct thread *thread = current_thread();
+    long n = (long) values[5];
+    if (n == SYS_THREAD_EXIT) { // unwind the interpreter first, then exit
+        thread->wasm->ending = true;
+        return WASM_TRAP_HOST;
+    }
+    leave_wasm(thread);
+    long result = syscall_dispatch((long) values[0], (long) values[1], (long) values[2],
+                                   (long) values[3], (long) values[4], n);
+    enter_wasm(thread);
+    if (thread->wasm->ending)
+        return WASM_TRAP_HOST;
+    values[0] = (wasm_value) result;
+    return WASM_OK;
+}
+
+static int host_instret(void *ctx, struct wasm_exec *exec, wasm_value *values) {
+    (void) ctx;
+    (void) exec;
+    values[0] = arch_instret();
+    return WASM_OK;
+}
+
+static const uint8_t syscall_types[] = {WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64};
+static const struct wasm_functype syscall_type = {6, 1, syscall_types};
+static const uint8_t instret_types[] = {WASM_I64};
+static const struct wasm_functype instret_type = {0, 1, instret_types};
+
+static bool name_is(struct wasm_name name, const char *s) {
+    return name.len == strlen(s) && memcmp(name.bytes, s, name.len) == 0;
+}
+
+static bool resolve(void *ctx, struct wasm_name module, struct wasm_name name, enum wasm_extern_kind kind,
+                    struct wasm_extern *out) {
+    struct wasm_app *app = ctx;
+    out->kind = WASM_EXTERN_FUNC;
+    if (kind == WASM_EXTERN_FUNC && name_is(module, "aster") && name_is(name, "syscall")) {
+        out->as.func = &app->imports[0];
+        return true;
+    }
+    if (kind == WASM_EXTERN_FUNC && name_is(module, "aster") && name_is(name, "instret")) {
+        out->as.func = &app->imports[1];
+        return true;
+    }
+    snprintf(app->missing, sizeof(app->missing), "%.*s.%.*s", (int) MIN(module.len, 24u), module.bytes,
+             (int) MIN(name.len, 32u), name.bytes);
+    return false;
+}
+
+// --- threads
+
+static struct wasm_thread *thread_state_create(struct process *process) {
+    struct wasm_thread *state = kzalloc(sizeof(*state), &process->account);
+    if (state && wasm_exec_create(&process->wasm->alloc, WASM_STACK_SLOTS, WASM_MAX_FRAMES, &state->exec)) {
+        kfree(state);
+        return NULL;
+    }
+    return state;
+}
+
+static void thread_state_free(struct process *process, struct wasm_thread *state) {
+    struct wasm_app *app = process->wasm;
+    if (state->stack_top && app->num_spare < WASM_SPARE_STACKS)
+        app->spare_stacks[app->num_spare++] = state->stack_top;
+    wasm_exec_free(state->exec);
+    kfree(state);
+}
+
+// Runs entry(arg) to its end, a trap or the app's end; then the thread exits.
+static NORETURN void run_thread(struct thread *thread) {
+    struct wasm_thread *state = thread->wasm;
+    struct process *process = thread->process;
+    struct wasm_app *app = process->wasm;
+    if (app->stack_pointer && state->stack_top)
+        state->stack_pointer = state->stack_top;
+    else if (app->stack_pointer)
+        state->stack_pointer = app->stack_pointer->value;
+    enter_wasm(thread);
+    wasm_value args[1] = {state->arg}, results[1];
+    wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
+    int status = state->ending ? WASM_TRAP_HOST : wasm_exec_call(state->exec, state->entry, args, results);
+    while (status == WASM_OUT_OF_FUEL) {
+        preemption_point(thread);
+        if (state->ending)
+            break;
+        wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
+        status = wasm_exec_resume(state->exec, results);
+    }
+    if (status != WASM_OK && !state->ending && !process->killed) {
+        char reason[96];
+        snprintf(reason, sizeof(reason), "wasm trap: %s", wasm_status_message(status));
+        process_end_app(reason);
+    }
+    thread->wasm = NULL;
+    thread_state_free(process, state);
+    thread_exit();
+}
+
+static void spawned_thread_entry(void *unused) {
+    (void) unused;
+    arch_irq_save(); // the interpreter is kernel code: interrupts stay off
+    run_thread(current_thread());
+}
+
+static const uint8_t entry_types[] = {WASM_I32};
+static const struct wasm_functype entry_type = {1, 0, entry_types};
+
+// The function a function pointer (a table index) names, if a thread may start there.
+static struct wasm_func *entry_function(struct process *process, uintptr_t entry) {
+    struct wasm_table *table = process->wasm->table;
+    if (!table || table->elem_type != WASM_FUNCREF || entry >= table->limits.min)
+        return NULL;
+    struct wasm_func *func = (struct wasm_func *) (uintptr_t) table->elems[entry];
+    if (!func || (func->type->param_count != 1 || func->type->result_count != 0 ||
+                  func->type->types[0] != entry_type.types[0]))
+        return NULL;
+    return func;
+}
+
+static error_t wasm_check_entry(struct process *process, uintptr_t entry) {
+    return entry_function(process, entry) ? OK : E_BAD_ADDRESS;
+}
+
+static struct thread *wasm_spawn(struct process *process, uintptr_t entry, uintptr_t arg) {
+    struct wasm_app *app = process->wasm;
+    if (!app->stack_pointer)
+        return NULL; // no way to give the thread its own stack
+    struct wasm_thread *state = thread_state_create(process);
+    if (!state)
+        return NULL;
+    state->entry = entry_function(process, entry);
+    state->arg = (uint32_t) arg;
+    state->stack_top = app->num_spare ? app->spare_stacks[--app->num_spare] : 0;
+    if (!state->stack_top) {
+        uint32_t base = grow_pages(app, WASM_THREAD_STACK);
+        state->stack_top = base ? base + WASM_THREAD_STACK : 0;
+    }
+    struct thread *thread = state->stack_top ? thread_create(process, spawned_thread_entry, NULL) : NULL;
+    if (!thread) {
+        thread_state_free(process, state);
+        return NULL;
+    }
+    thread->wasm = state;
+    return thread;
+}
+
+// --- the first thread: instantiation, the environment, aster_start(env)
+
+// Copies the environment into linear memory (granted blobs after it, their
+// item values turned into offsets); its offset, or 0 on failure.
+static uint32_t place_env(struct wasm_app *app, const struct env *env) {
+    size_t size = ALIGN_UP((size_t) env->size, 8);
+    for (uint32_t i = 0; i < env->count; i++)
+        if (env->items[i].type == ENV_BLOB)
+            size += ALIGN_UP((size_t) env->items[i].length, 8);
+    uint32_t base = grow_pages(app, size);
+    if (!base)
+        return 0;
+    uint8_t *mem = app->memory->data;
+    memcpy(mem + base, env, env->size);
+    struct env *copy = (struct env *) (mem + base);
+    uint32_t cursor = base + ALIGN_UP(env->size, 8);
+    for (uint32_t i = 0; i < env->count; i++) {
+        if (env->items[i].type != ENV_BLOB)
+            continue;
+        memcpy(mem + cursor, (const void *) (uintptr_t) env->items[i].value, env->items[i].length);
+        copy->items[i].value = cursor;
+        cursor += ALIGN_UP(env->items[i].length, 8);
+    }
+    return base;
+}
+
+static bool find_export(struct wasm_app *app, const char *name, enum wasm_extern_kind kind,
+                        struct wasm_extern *out) {
+    return wasm_instance_export(app->instance, name, strlen(name), out) && out->kind == kind;
+}
+
+// Instantiates the module and finds what the app must export. NULL on
+// success, else what is wrong.
+static const char *instantiate(struct process *process, struct wasm_thread *state) {
+    struct wasm_app *app = process->wasm;
+    wasm_exec_set_fuel(state->exec, WASM_START_FUEL);
+    int status = wasm_instance_create(app->module, &app->alloc, resolve, app, state->exec, &app->instance);
+    if (status == WASM_ERR_LINK)
+        return app->missing[0] ? "it imports something the kernel does not provide" : "its imports do not link";
+    if (status != WASM_OK)
+        return wasm_status_message(status);
+    struct wasm_extern ext;
+    if (!find_export(app, "memory", WASM_EXTERN_MEMORY, &ext))
+        return "it exports no memory";
+    app->memory = ext.as.memory;
+    if (!find_export(app, "aster_start", WASM_EXTERN_FUNC, &ext) || ext.as.func->type->param_count != 1 ||
+        ext.as.func->type->types[0] != WASM_I32 || ext.as.func->type->result_count != 0)
+        return "it exports no function aster_start(i32)";
+    state->entry = ext.as.func;
+    if (find_export(app, "__stack_pointer", WASM_EXTERN_GLOBAL, &ext) && ext.as.global->mutable_ &&
+        ext.as.global->type == WASM_I32)
+        app->stack_pointer = ext.as.global;
+    if (find_export(app, "__indirect_function_table", WASM_EXTERN_TABLE, &ext))
+        app->table = ext.as.table;
+    return NULL;
+}
+
+static void first_thread_entry(void *unused) {
+    (void) unused;
+    arch_irq_save();
+    arch_fpu_enable(); // the start function runs in instantiate
+    struct thread *thread = current_thread();
+    struct process *process = thread->process;
+    const char *problem = instantiate(process, thread->wasm);
+    uint32_t env = problem ? 0 : place_env(process->wasm, process->env);
+    if (!problem && !env)
+        problem = "no memory for its environment";
+    if (problem) {
+        char reason[128];
+        snprintf(reason, sizeof(reason), "cannot start its Wasm module: %s%s%s", problem,
+                 process->wasm->missing[0] ? ": " : "", process->wasm->missing);
+        process_end_app(reason);
+        thread->wasm->ending = true;
+    }
+    kfree(process->env); // the app has its copy
+    process->env = NULL;
+    thread->wasm->arg = env;
+    run_thread(thread);
+}
+
+error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t len, const char **reason) {
+    struct wasm_app *app = kzalloc(sizeof(*app), &process->account);
+    *reason = "out of memory";
+    if (!app)
+        return E_NO_MEMORY;
+    process->wasm = app;
+    app->alloc = (struct wasm_allocator){app_alloc, app_free, &process->account};
+    app->imports[0] = (struct wasm_func){.type = &syscall_type, .host = host_syscall};
+    app->imports[1] = (struct wasm_func){.type = &instret_type, .host = host_instret};
+    static struct wasm_error error;
+    int status = wasm_module_load(&app->alloc, bytes, len, &app->module, &error);
+    if (status != WASM_OK) {
+        static char text[96];
+        snprintf(text, sizeof(text), "%s (at byte %u)",
+                 error.message ? error.message : wasm_status_message(status), error.offset);
+        *reason = text;
+        return E_INVALID_ARG;
+    }
+    return OK;
+}
+
+struct thread *wasm_process_start(struct process *process) {
+    struct wasm_thread *state = thread_state_create(process);
+    struct thread *thread = state ? thread_create(process, first_thread_entry, NULL) : NULL;
+    if (!thread) {
+        if (state)
+            thread_state_free(process, state);
+        return NULL;
+    }
+    thread->wasm = state;
+    return thread;
+}
+
+static void wasm_release(struct process *process) {
+    struct wasm_app *app = process->wasm;
+    if (!app)
+        return;
+    if (app->instance)
+        wasm_instance_free(app->instance);
+    if (app->module)
+        wasm_module_free(app->module);
+    kfree(app);
+    process->wasm = NULL;
+}
+
+const struct isolation isolation_wasm = {
+    .name = "wasm",
+    .copy_from = wasm_copy_from,
+    .copy_to = wasm_copy_to,
+    .check_writable = wasm_check_writable,
+    .check_entry = wasm_check_entry,
+    .spawn = wasm_spawn,
+    .heap_grow = wasm_heap_grow,
+    .release = wasm_release,
+};
