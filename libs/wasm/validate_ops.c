@@ -227,14 +227,15 @@ static bool validate_const(struct vstate *v, uint8_t op) {
 
 bool wasm_validate_plain_op(struct vstate *v, uint8_t op) {
     uint8_t in1, in2, out, type;
-    if (numeric_sig(op, &in1, &in2, &out))
-        return validate_numeric(v, op, in1, in2, out);
+    // The most frequent groups first: variables, memory, constants.
+    if (op >= 0x20 && op <= 0x24)
+        return validate_variable(v, op);
     if (op >= 0x28 && op <= 0x3E)
         return validate_memory_access(v, op);
     if (op >= 0x41 && op <= 0x44)
         return validate_const(v, op);
-    if (op >= 0x20 && op <= 0x24)
-        return validate_variable(v, op);
+    if (op >= 0x45 && op <= 0xC4 && numeric_sig(op, &in1, &in2, &out))
+        return validate_numeric(v, op, in1, in2, out);
     switch (op) {
     case 0x10: case 0x11: return validate_call(v, op);
     case 0x1A:
