@@ -20,10 +20,12 @@ RUNS = [
     ('systems/bench_ipc.toml', 'IPC and system calls, kernel mode', None),
     ('systems/bench_ipc_user.toml', 'IPC and system calls, user mode', None),
     ('systems/bench_ipc_kernel_user.toml', 'IPC, kernel-mode server and user-mode client', None),
+    ('systems/bench_ipc_wasm.toml', 'IPC and system calls, wasm mode', None),
     ('system.toml', 'boot of the echo demo', '[echo_client] done'),
 ]
 TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000,
-           'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None}
+           'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None,
+           'ipc.roundtrip.wasm': None, 'syscall.null.wasm': None}
 
 
 def main():
