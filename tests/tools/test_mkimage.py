@@ -37,6 +37,7 @@ class Tree:
 
     def app(self, name, text):
         self.write(f'elves/{name}.elf', f'the user-mode build of {name}'.encode())
+        self.write(f'wasm/{name}.wasm', f'the wasm-mode build of {name}'.encode())
         return self.write(f'apps/{name}/app.toml', text)
 
     def system(self, text, name='system.toml'):
@@ -47,6 +48,8 @@ class Tree:
         command += ['--out', out] if out else []
         if '--elves' not in args and '--check-only' not in args:
             command += ['--elves', 'elves']
+        if '--wasm' not in args and '--check-only' not in args:
+            command += ['--wasm', 'wasm']
         result = subprocess.run(command + list(args), cwd=self.path, capture_output=True, text=True)
         self.out = self.path / out if out else None
         return result
@@ -111,7 +114,7 @@ def decode(blob):
             struct.unpack_from('<IBBHIIIIII', blob, apps_offset + 32 * index)
         assert zero16 in (0, 1)  # flags: bit 0 = may power off
         elf = None
-        if isolation == 1:  # user mode: its ELF file is in the image, after the bootfs
+        if isolation in (1, 2):  # user mode, wasm mode: its executable is in the image, after the bootfs
             assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
             assert elf_size > 0 and elf_offset + elf_size <= total
             elf = blob[elf_offset:elf_offset + elf_size]
@@ -782,6 +785,28 @@ def test_user_mode_apps_carry_their_elf_files(tree):
     apps = {app['name']: app for app in tree.image()['apps']}
     assert apps['lower']['elf'] is None
     assert apps['upper']['elf'] == b'the user-mode build of upper'
+
+
+def test_wasm_mode_apps_carry_their_module(tree):
+    tree.app('lower', 'name = "lower"\n')
+    tree.app('upper', 'name = "upper"\n')
+    tree.app('middle', 'name = "middle"\n')
+    tree.system('[[app]]\nname = "lower"\n[[app]]\nname = "upper"\nisolation = "wasm"\n'
+                '[[app]]\nname = "middle"\nisolation = "user"\n')
+    assert tree.run().returncode == 0
+    apps = {app['name']: app for app in tree.image()['apps']}
+    assert apps['lower']['elf'] is None
+    assert apps['upper']['elf'] == b'the wasm-mode build of upper'
+    assert apps['middle']['elf'] == b'the user-mode build of middle'
+
+
+def test_a_missing_wasm_mode_build_is_a_mistake(tree):
+    tree.app('upper', 'name = "upper"\n')
+    tree.system('[[app]]\nname = "upper"\nisolation = "wasm"\n')
+    result = tree.run('--wasm', 'nowhere')
+    assert result.returncode == 1
+    assert result.stderr.startswith("system.toml:1: app 'upper' runs in wasm mode, but its build "
+                                    "nowhere/upper.wasm is missing (pass --wasm DIR)")
 
 
 def test_a_missing_user_mode_build_is_a_mistake(tree):
