@@ -122,7 +122,7 @@ $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/st
 # --- wasm-mode apps: the same sources compiled for wasm32 and linked with
 # wasm-ld, with the SDK's import backend. The kernel does not run them yet;
 # make test checks that the engine accepts every one.
-WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -ffreestanding -nostdinc \
+WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -flto -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Wall -Wextra -Werror
 WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(APP_LIB_SRCS)) \
     libs/aster/src/entry_wasm.c
