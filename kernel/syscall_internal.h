@@ -7,19 +7,24 @@
 
 static inline struct process *caller(void) { return current_thread()->process; }
 
+// Whose memory the call's pointers point into: the app's, unless the kernel
+// itself makes the call for the app (kernel_buffers: the WASI layer), which
+// passes kernel memory.
+static inline const struct isolation *caller_memory(void) {
+    struct thread *thread = current_thread();
+    return __builtin_expect(thread->kernel_buffers, 0) ? &isolation_kernel : thread->process->isolation;
+}
+
 static inline error_t copy_from(void *dst, long src, size_t len) {
-    struct process *process = caller();
-    return process->isolation->copy_from(process, dst, (uintptr_t) src, len);
+    return caller_memory()->copy_from(caller(), dst, (uintptr_t) src, len);
 }
 
 static inline error_t copy_to(long dst, const void *src, size_t len) {
-    struct process *process = caller();
-    return process->isolation->copy_to(process, (uintptr_t) dst, src, len);
+    return caller_memory()->copy_to(caller(), (uintptr_t) dst, src, len);
 }
 
 static inline error_t check_writable(long addr, size_t len) {
-    struct process *process = caller();
-    return process->isolation->check_writable(process, (uintptr_t) addr, len);
+    return caller_memory()->check_writable(caller(), (uintptr_t) addr, len);
 }
 
 // Looks up a handle of the caller, checking its type (0: any) and rights.

@@ -25,6 +25,7 @@ struct thread {
     uintptr_t user_pc, user_sp, user_arg; // user mode: where the thread starts
                                           // (user_sp: the top of its own stack)
     struct wasm_thread *wasm;             // wasm mode: its interpreter state
+    bool kernel_buffers;                  // its system calls come from the kernel (WASI)
 };
 
 #define THREAD_STACK_SIZE (32 * 1024)
