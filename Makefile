@@ -20,7 +20,7 @@ COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -fomit-frame-pointer \
     -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
-    -Ilibs/aster/include -Ilibs/fdt/include -Ilibs/wasm/include
+    -Ilibs/aster/include -Ilibs/fdt/include -Ilibs/wasm/include -Ilibs/wasi/include
 # The Wasm engine in the kernel: the one part built with the float unit
 # (F and D, still the lp64 ABI; see arch_fpu_enable), without LTO so that
 # no float code is inlined elsewhere, and without contraction (fused
@@ -30,15 +30,19 @@ ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=of
 # Apps see only the SDK and the libc: kernel headers are not reachable.
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
 
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/isolation/*.c kernel/arch/riscv64/*.c \
+KERNEL_SRCS := $(wildcard kernel/*.c $(filter-out %/wasi_io.c,$(wildcard kernel/isolation/*.c)) \
+    kernel/arch/riscv64/*.c \
     kernel/arch/riscv64/*.S) $(filter-out libs/c/malloc.c,$(wildcard libs/c/*.c)) libs/fdt/fdt.c \
-    libs/aster/src/error.c $(wildcard libs/wasm/*.c)
+    libs/aster/src/error.c $(wildcard libs/wasm/*.c) libs/wasi/wasi.c
 # (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 APP_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(wildcard libs/aster/src/*.c)) \
     libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c)
 APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
-APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
+# WASI programs (wasi = true in app.toml) are plain C built with wasi-libc;
+# every other app is built for all modes against the SDK.
+WASI_APPS := $(sort $(patsubst apps/%/app.toml,%,$(shell grep -l '^wasi *= *true' apps/*/app.toml)))
+APPS := $(filter-out $(WASI_APPS),$(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
 .PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean
@@ -115,6 +119,15 @@ $(BUILD)/kapps/%.o: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/heap
 	$(Q)$(OBJCOPY) --redefine-sym main=__app_$*_main $@.partial.o $@.renamed.o
 	$(Q)$(OBJCOPY) --keep-global-symbol=__app_$*_main $@.renamed.o $@
 
+# The I/O of WASI programs (kernel/isolation/wasi_io.c) is SDK code acting
+# for the app: built like a kernel-mode app, with its own copy of the SDK,
+# every symbol but the wasi_io_* entry points made local.
+$(BUILD)/kernel/wasi_io.o: kernel/isolation/wasi_io.c kernel/isolation/wasi_io.h $(BUILD)/kapps/libaster.a
+	@$(if $(Q),echo "  CC      $< (SDK code in the kernel)")
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@.c.o
+	$(Q)$(LD) -r -o $@.partial.o $@.c.o $(BUILD)/kapps/libaster.a
+	$(Q)$(OBJCOPY) --wildcard --keep-global-symbol='wasi_io_*' $@.partial.o $@
+
 $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/start_user.S.o $(BUILD)/kapps/lib/libs/aster/src/heap.c.o $(BUILD)/uapps/libaster.a
 	@$(if $(Q),echo "  ELF     $*")
 	$(Q)$(LD) -static -nostdlib --strip-debug -e _start -o $@ $(BUILD)/kapps/lib/libs/aster/src/start_user.S.o $(filter-out %start_user.S.o,$^)
@@ -145,7 +158,14 @@ $(BUILD)/wapps/%.wasm: $$(call wasm_app_objs,$$*) $(BUILD)/wapps/lib/libs/aster/
 	@$(if $(Q),echo "  WASM    $*")
 	$(Q)wasm-ld-19 --no-entry -z stack-size=69632 --stack-first --export-table --export=__stack_pointer -o $@ $^
 
-wapps: $(WASM_APPS)
+# WASI programs: clang's wasm32-wasi target with Debian's wasi-libc.
+WASI_APP_BUILDS := $(patsubst %,$(BUILD)/wapps/%.wasm,$(WASI_APPS))
+$(WASI_APP_BUILDS): $(BUILD)/wapps/%.wasm: $$(wildcard apps/$$*/*.c) $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  WASI    $*")
+	$(Q)$(CC) --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Wl,--strip-all -o $@ $(filter %.c,$^)
+
+wapps: $(WASM_APPS) $(WASI_APP_BUILDS)
 
 $(BUILD)/host/wasm-check: tests/wasm/wasm-check.c tests/wasm/read_file.c $(WASM_SRCS) $(WASM_HDRS)
 	@mkdir -p $(@D)
@@ -161,7 +181,7 @@ $(BUILD)/gen/apps.o: $(BUILD)/gen/apps.c
 
 # --- the kernel image, linked twice: the second link adds the symbol table
 # for backtraces at the end, where it moves no code.
-LINK_INPUTS = $(KERNEL_OBJS) $(BUILD)/gen/apps.o $(APP_OBJS)
+LINK_INPUTS = $(KERNEL_OBJS) $(BUILD)/kernel/wasi_io.o $(BUILD)/gen/apps.o $(APP_OBJS)
 
 $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 	@$(if $(Q),echo "  LD      $@")
@@ -199,16 +219,17 @@ bench: kernel uapps wapps check-specs
 # --- tests
 include tests/unit/unit.mk
 include libs/wasm/wasm.mk
+include libs/wasi/wasi.mk
 UNIT_TESTS += $(WASM_UNIT_TESTS)
 
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
     $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm
 
-test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) \
+test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) wasi-programs \
         $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) \
 	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) \
-	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS)) $(UNIT_TESTS)
+	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS) $(WASI_APP_BUILDS)) $(UNIT_TESTS)
 
 clean:
 	rm -rf $(BUILD)

@@ -19,10 +19,13 @@
 #include "../sched.h"
 #include "../syscall.h"
 #include "../thread.h"
+#include "../timer.h"
+#include "wasi_io.h"
 #include <aster/env.h>
 #include <aster/syscall.h>
 #include <stdio.h>
 #include <string.h>
+#include <wasi/wasi.h>
 #include <wasm/wasm.h>
 
 #define WASM_FUEL_SLICE 4096           // fuel between preemption checks
@@ -48,6 +51,9 @@ struct wasm_app {
     char missing[64];                  // the import that failed to link
     uint32_t spare_stacks[WASM_SPARE_STACKS]; // tops of stacks of ended threads
     uint32_t num_spare;
+    struct wasi *wasi;                 // a WASI program: its preview 1 state
+    struct wasi_io *io;                // and its I/O (NULL once it ended)
+    uint64_t random_state;
 };
 
 struct wasm_thread {
@@ -180,6 +186,8 @@ static const struct wasm_functype syscall_type = {6, 1, syscall_types};
 static const uint8_t instret_types[] = {WASM_I64};
 static const struct wasm_functype instret_type = {0, 1, instret_types};
 
+static bool wasi_setup(struct process *process);
+
 static bool name_is(struct wasm_name name, const char *s) {
     return name.len == strlen(s) && memcmp(name.bytes, s, name.len) == 0;
 }
@@ -196,9 +204,152 @@ static bool resolve(void *ctx, struct wasm_name module, struct wasm_name name, e
         out->as.func = &app->imports[1];
         return true;
     }
+    if (wasi_name_is_module(module)) {
+        if (!app->wasi && !wasi_setup(current_thread()->process))
+            return false;
+        if (wasi_resolve(app->wasi, module, name, kind, out))
+            return true;
+    }
     snprintf(app->missing, sizeof(app->missing), "%.*s.%.*s", (int) MIN(module.len, 24u), module.bytes,
              (int) MIN(name.len, 32u), name.bytes);
     return false;
+}
+
+// --- WASI programs: wasi_snapshot_preview1 (libs/wasi) over the app's
+// environment: argv[0] is the app's name and argv[1..] the words of its
+// config string `args`; every other config value is an environment
+// variable; fd 0 and 1 are its stdin and stdout, fd 2 the log, and "/" the
+// fs server if it has a service item "fs" (kernel/isolation/wasi_io.c).
+
+// The SDK code in wasi_io.c makes its system calls here: for the app, with
+// kernel buffers.
+long wasi_io_syscall(long a0, long a1, long a2, long a3, long a4, long n) {
+    struct thread *thread = current_thread();
+    thread->kernel_buffers = true;
+    long result = syscall_dispatch(a0, a1, a2, a3, a4, n);
+    thread->kernel_buffers = false;
+    enter_wasm(thread); // it may have blocked
+    return result;
+}
+
+static struct wasm_app *wasi_app(void) { return current_thread()->process->wasm; }
+
+static uint16_t wasi_stdin_read(void *ctx, void *buf, size_t len, size_t *n) {
+    (void) ctx;
+    return wasi_io_stdin_read(wasi_app()->io, buf, len, n);
+}
+
+static uint16_t wasi_out_write(void *ctx, int fd, const void *buf, size_t len) {
+    (void) ctx;
+    return wasi_io_write(wasi_app()->io, fd, buf, len);
+}
+
+// There is no real-time clock: every clock counts from boot.
+static uint16_t wasi_clock_now(void *ctx, uint32_t clock_id, uint64_t *ns) {
+    (void) ctx;
+    (void) clock_id;
+    *ns = ticks_to_ns(arch_time_ticks());
+    return 0;
+}
+
+// Not for secrets: the kernel has no entropy source yet; xorshift64* seeded
+// from the time and the instruction count.
+static uint16_t wasi_random(void *ctx, void *buf, size_t len) {
+    (void) ctx;
+    struct wasm_app *app = wasi_app();
+    uint8_t *out = buf;
+    for (size_t i = 0; i < len; i++) {
+        uint64_t x = app->random_state;
+        x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+        app->random_state = x;
+        out[i] = (uint8_t) ((x * 0x2545f4914f6cdd1dull) >> 56);
+    }
+    return 0;
+}
+
+static uint16_t wasi_file_open(void *ctx, uint32_t dir, const char *path, size_t len, uint64_t *file,
+                               uint64_t *size) {
+    (void) ctx;
+    (void) dir; // the only directory: "/"
+    return wasi_io_file_open(wasi_app()->io, path, len, file, size);
+}
+
+static uint16_t wasi_file_read(void *ctx, uint64_t file, uint64_t offset, void *buf, size_t len, size_t *n) {
+    (void) ctx;
+    return wasi_io_file_read(wasi_app()->io, file, offset, buf, len, n);
+}
+
+static void wasi_file_close(void *ctx, uint64_t file) {
+    struct wasm_app *app = ctx;
+    if (app->io) // (once the program ended, its handles close with the process)
+        wasi_io_file_close(app->io, file);
+}
+
+#define WASI_MAX_ARGS 32
+#define WASI_MAX_ENV 32
+
+// Creates the WASI state from the app's environment (in the first thread,
+// while instantiating). False if out of memory.
+static bool wasi_setup(struct process *process) {
+    struct wasm_app *app = process->wasm;
+    const struct env *env = process->env;
+    static char words[512], vars[WASI_MAX_ENV][96]; // copied by wasi_create
+    const char *argv[WASI_MAX_ARGS], *envp[WASI_MAX_ENV], *preopens[1] = {"/"};
+    uint32_t argc = 0, envc = 0;
+    argv[argc++] = process->name;
+    for (uint32_t i = 0; env && i < env->count; i++) {
+        const struct env_item *item = &env->items[i];
+        const char *text = (const char *) env + item->value;
+        if (item->type == ENV_STRING && strcmp(item->name, "args") == 0) {
+            strlcpy(words, text, sizeof(words));
+            for (char *p = words; *p && argc < WASI_MAX_ARGS;) {
+                while (*p == ' ')
+                    *p++ = '\0';
+                if (*p)
+                    argv[argc++] = p;
+                while (*p && *p != ' ')
+                    p++;
+            }
+        } else if (envc < WASI_MAX_ENV && item->type == ENV_STRING) {
+            snprintf(vars[envc], sizeof(vars[envc]), "%s=%s", item->name, text);
+            envp[envc] = vars[envc], envc++;
+        } else if (envc < WASI_MAX_ENV && (item->type == ENV_INT || item->type == ENV_BOOL)) {
+            if (item->type == ENV_INT)
+                snprintf(vars[envc], sizeof(vars[envc]), "%s=%ld", item->name, (long) item->value);
+            else
+                snprintf(vars[envc], sizeof(vars[envc]), "%s=%s", item->name, item->value ? "true" : "false");
+            envp[envc] = vars[envc], envc++;
+        }
+    }
+    app->io = kzalloc(wasi_io_size(), &process->account);
+    if (!app->io)
+        return false;
+    wasi_io_init(app->io, env);
+    struct wasi_config config = {argc, argv, envc, envp, wasi_io_has_files(app->io) ? 1 : 0, preopens};
+    struct wasi_backend backend = {app, wasi_stdin_read, wasi_out_write, wasi_clock_now, wasi_random,
+                                   wasi_file_open, wasi_file_read, wasi_file_close};
+    app->random_state = arch_time_ticks() ^ (arch_instret() << 17) ^ 0x9e3779b97f4a7c15ull;
+    return wasi_create(&app->alloc, &config, &backend, &app->wasi) == WASM_OK;
+}
+
+// The end of a WASI program: its output flushed, its exit status judged.
+static void wasi_end(struct process *process, int status) {
+    struct wasm_app *app = process->wasm;
+    uint32_t code = 0;
+    bool exited = wasi_exited(app->wasi, &code);
+    if (!process->killed)
+        wasi_io_finish(app->io);
+    kfree(app->io);
+    app->io = NULL;
+    if (exited && code != 0 && !process->killed) {
+        char reason[48];
+        snprintf(reason, sizeof(reason), "exit status %u", code);
+        process_end_app(reason);
+    } else if (!exited && status != WASM_OK && !process->killed) {
+        char reason[96];
+        snprintf(reason, sizeof(reason), "wasm trap: %s", wasm_status_message(status));
+        process_end_app(reason);
+    }
 }
 
 // --- threads
@@ -240,7 +391,9 @@ static NORETURN void run_thread(struct thread *thread) {
         wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
         status = wasm_exec_resume(state->exec, results);
     }
-    if (status != WASM_OK && !state->ending && !process->killed) {
+    if (app->wasi && app->io) {
+        wasi_end(process, status);
+    } else if (status != WASM_OK && !state->ending && !process->killed) {
         char reason[96];
         snprintf(reason, sizeof(reason), "wasm trap: %s", wasm_status_message(status));
         process_end_app(reason);
@@ -343,6 +496,14 @@ static const char *instantiate(struct process *process, struct wasm_thread *stat
     if (!find_export(app, "memory", WASM_EXTERN_MEMORY, &ext))
         return "it exports no memory";
     app->memory = ext.as.memory;
+    if (app->wasi) { // a WASI command: _start()
+        if (!find_export(app, "_start", WASM_EXTERN_FUNC, &ext) || ext.as.func->type->param_count ||
+            ext.as.func->type->result_count)
+            return "it exports no function _start()";
+        state->entry = ext.as.func;
+        wasi_bind_memory(app->wasi, app->memory);
+        return NULL;
+    }
     if (!find_export(app, "aster_start", WASM_EXTERN_FUNC, &ext) || ext.as.func->type->param_count != 1 ||
         ext.as.func->type->types[0] != WASM_I32 || ext.as.func->type->result_count != 0)
         return "it exports no function aster_start(i32)";
@@ -362,8 +523,8 @@ static void first_thread_entry(void *unused) {
     struct thread *thread = current_thread();
     struct process *process = thread->process;
     const char *problem = instantiate(process, thread->wasm);
-    uint32_t env = problem ? 0 : place_env(process->wasm, process->env);
-    if (!problem && !env)
+    uint32_t env = problem || process->wasm->wasi ? 0 : place_env(process->wasm, process->env);
+    if (!problem && !env && !process->wasm->wasi)
         problem = "no memory for its environment";
     if (problem) {
         char reason[128];
@@ -372,8 +533,10 @@ static void first_thread_entry(void *unused) {
         process_end_app(reason);
         thread->wasm->ending = true;
     }
-    kfree(process->env); // the app has its copy
-    process->env = NULL;
+    if (!process->wasm->wasi) { // the app has its copy (WASI: the kernel reads it)
+        kfree(process->env);
+        process->env = NULL;
+    }
     thread->wasm->arg = env;
     run_thread(thread);
 }
@@ -417,6 +580,9 @@ static void wasm_release(struct process *process) {
         return;
     if (app->instance)
         wasm_instance_free(app->instance);
+    kfree(app->io);
+    app->io = NULL;
+    wasi_free(app->wasi);
     if (app->module)
         wasm_module_free(app->module);
     kfree(app);

@@ -834,3 +834,26 @@ def test_a_bad_permission_is_a_mistake(tree):
     assert result.returncode == 1
     assert "apps/tester/app.toml:4: app 'tester': permission 'power_off' must be true or false" in result.stderr
     assert "apps/tester/app.toml:5: app 'tester': unknown key 'reboot'" in result.stderr
+
+
+def test_a_wasi_program_always_runs_in_wasm_mode(tree):
+    tree.app('prog', 'name = "prog"\nwasi = true\n')
+    tree.app('plain', 'name = "plain"\n')
+    tree.system('[[app]]\nname = "prog"\n[[app]]\nname = "plain"\n')
+    assert tree.run('--isolation', 'user').returncode == 0
+    apps = {app['name']: app for app in tree.image()['apps']}
+    assert apps['prog']['isolation'] == 2 and apps['prog']['elf'] == b'the wasm-mode build of prog'
+    assert apps['plain']['isolation'] == 1
+
+
+def test_a_wasi_program_in_another_mode_is_a_mistake(tree):
+    tree.app('prog', 'name = "prog"\nwasi = true\n')
+    tree.system('[[app]]\nname = "prog"\nisolation = "user"\n')
+    result = tree.run()
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("system.toml:3: app 'prog' is a WASI program (wasi = true in its "
+                                     "app.toml): it runs only in wasm mode")
+    tree.app('prog', 'name = "prog"\nwasi = "yes"\n')
+    result = tree.run('--check-only', out=None)
+    assert result.returncode == 1
+    assert "apps/prog/app.toml:2: app 'prog': 'wasi' must be true or false" in result.stderr

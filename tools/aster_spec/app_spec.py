@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .tomlfile import INT64_MAX, INT64_MIN, a_type, check_name, type_name, with_article
 
-APP_KEYS = ('name', 'description', 'env', 'exports', 'permissions')
+APP_KEYS = ('name', 'description', 'wasi', 'env', 'exports', 'permissions')
 EXPORTS_KEYS = ('services',)
 # Permissions an app can declare in [permissions], each a boolean.
 PERMISSIONS = ('power_off',)
@@ -49,6 +49,7 @@ class AppSpec:
     env_complete: bool = True      # False when 'env' itself was unusable
     exports_complete: bool = True  # False when [exports] had a mistake
     permissions: set = field(default_factory=set)  # the PERMISSIONS granted
+    wasi: bool = False             # a WASI program (wasi-libc), not an SDK app
 
     def item(self, key):
         return next((item for item in self.items if item.key == key), None)
@@ -81,6 +82,11 @@ def check_app(toml, folder, report):
                    f"{where}: name \"{name}\" does not match the folder name \"{folder}\"")
     if 'description' in data and not isinstance(data['description'], str):
         report.add(toml.name, toml.line('description'), f"{where}: 'description' must be a string")
+    if 'wasi' in data:
+        if isinstance(data['wasi'], bool):
+            spec.wasi = data['wasi']
+        else:
+            report.add(toml.name, toml.line('wasi'), f"{where}: 'wasi' must be true or false")
 
     env = data.get('env', {})
     if isinstance(env, dict):

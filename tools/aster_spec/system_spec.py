@@ -27,7 +27,8 @@ class SystemApp:
     index: int                # its position among the [[app]] tables
     name: str
     line: int                 # of the [[app]] header
-    isolation: str = 'kernel'
+    isolation: str = 'kernel'  # (a WASI program: always wasm)
+    isolation_set: bool = False  # `isolation` is in the entry
     restart: str = 'never'
     memory_limit_kib: int = 0  # 0: the kernel's default
     handle_limit: int = 0      # 0: the kernel's default
@@ -63,6 +64,10 @@ def check_system(system_path, apps_dir, report, isolation=None):
     apps = _check_entries(toml, report)
     for app in apps:
         app.spec = _load_app(toml, report, apps_dir, app)
+        if app.spec and app.spec.wasi and app.isolation_set and app.isolation != 'wasm':
+            report.add(toml.name, toml.line('app', app.index, 'isolation'),
+                       f"app '{app.name}' is a WASI program (wasi = true in its app.toml): "
+                       f"it runs only in wasm mode")
     _check_services(toml, report, apps)
     pipes = _check_pipes(toml, report, apps)
     for app in apps:
@@ -142,6 +147,7 @@ def _check_entry(toml, report, index, entry):
             continue
         if isinstance(value, str) and value in choices:
             setattr(app, key, value)
+            app.isolation_set |= key == 'isolation'
         else:
             shown = f'"{value}"' if isinstance(value, str) else a_type(value)
             report.add(toml.name, key_line(key),
@@ -309,7 +315,8 @@ def _build_manifest(apps, pipes, isolation):
     for app in apps:
         items = [_build_item(app, item, service_index, stdin_pipe, stdout_pipe) for item in app.spec.items]
         items += [image.Item(name, image.LISTEN, a=service_index[name]) for name in app.spec.exports]
-        records.append(image.App(app.name, ISOLATIONS[isolation or app.isolation], RESTARTS[app.restart],
+        mode = 'wasm' if app.spec.wasi else isolation or app.isolation
+        records.append(image.App(app.name, ISOLATIONS[mode], RESTARTS[app.restart],
                                  app.memory_limit_kib, app.handle_limit, items,
                                  image.APP_MAY_POWER_OFF if 'power_off' in app.spec.permissions else 0))
     return Manifest(records, services, len(pipes))

@@ -1,0 +1,37 @@
+"""WASI programs (plain C built with wasi-libc, here apps/shout) run as
+Aster apps in wasm mode: their stdin and stdout are the app's streams, so
+they join pipelines beside apps of any mode; stderr goes to the log; args
+and environment come from the spec; files come from the fs server."""
+import pytest
+
+PIPELINE = 'systems/wasi.toml'
+
+
+def test_a_wasi_program_takes_part_in_a_pipeline(boot):
+    result = boot(PIPELINE, until='[wc] ', timeout=60)
+    out = result.output
+    assert '[shout] shout: argument 1: --loud' in out
+    assert '[shout] shout: argument 2: hello' in out
+    assert '[shout] shout: 6 lines, 282 bytes' in out
+    assert '[wc] 6' in out
+    assert 'ERROR' not in out
+
+
+@pytest.mark.mode_specific
+def test_a_wasi_program_reads_a_file_of_the_fs_server(boot):
+    system = '[[app]]\nname = "fs"\n[[app]]\nname = "shout"\n[app.config]\nfile = "/hello.txt"\nprefix = "+ "\n'
+    result = boot(system, isolation='wasm', until='lines, 282 bytes', timeout=60)
+    out = result.output
+    assert '[shout] + ASTER IS A USERSPACE-FIRST MICROKERNEL.' in out  # stdout unconnected: the log
+    assert '[shout] + SAY ASTER THREE TIMES: ASTER, ASTER.' in out
+
+
+@pytest.mark.mode_specific
+def test_a_wasi_program_that_fails_ends_with_its_status(boot):
+    system = ('[[app]]\nname = "fs"\n[[app]]\nname = "shout"\n[app.config]\nfile = "/missing.txt"\n'
+              '[[app]]\nname = "echo"\n[[app]]\nname = "echo_client"\n')
+    result = boot(system, isolation='wasm', until='[echo_client] done', timeout=60)
+    out = result.output
+    assert '[shout] shout: /missing.txt: No such file or directory' in out
+    assert '[kernel] ERROR: shout ended: exit status 2' in out
+    assert '[echo_client] reply: hello #3 from echo_client' in out
