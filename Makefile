@@ -25,7 +25,7 @@ KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/i
 # (F and D, still the lp64 ABI; see arch_fpu_enable), without LTO so that
 # no float code is inlined elsewhere, and without contraction (fused
 # multiply-add would round differently from Wasm's separate operations).
-ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=off -Ilibs/c/include \
+ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=off -fbuiltin -mno-strict-align -Ilibs/c/include \
     -Ilibs/wasm/include
 # Apps see only the SDK and the libc: kernel headers are not reachable.
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
@@ -213,8 +213,9 @@ run: kernel image
 debug: kernel image
 	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)
 
-bench: kernel uapps wapps check-specs
-	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json
+bench: kernel uapps wapps check-specs $(BUILD)/host/wasm-bench
+	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json \
+	    --host-bench "$(BUILD)/host/wasm-bench $(BUILD)/wapps/bench_cpu.wasm"
 
 # --- tests
 include tests/unit/unit.mk

@@ -21,17 +21,28 @@ RUNS = [
     ('systems/bench_ipc_user.toml', 'IPC and system calls, user mode', None),
     ('systems/bench_ipc_kernel_user.toml', 'IPC, kernel-mode server and user-mode client', None),
     ('systems/bench_ipc_wasm.toml', 'IPC and system calls, wasm mode', None),
+    ('systems/bench_cpu.toml', 'the CPU workload, native in kernel mode', None),
+    ('systems/bench_cpu_wasm.toml', 'the CPU workload as WebAssembly in the engine', None),
     ('system.toml', 'boot of the echo demo', '[echo_client] done'),
 ]
 TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000,
            'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None,
-           'ipc.roundtrip.wasm': None, 'syscall.null.wasm': None}
+           'ipc.roundtrip.wasm': None, 'syscall.null.wasm': None,
+           'cpu.workload.kernel': None, 'cpu.workload.wasm': None, 'wasm.ratio': 12}
+
+
+def host_benchmark(command):
+    """Runs the engine on the host over the same workload (wall time)."""
+    import subprocess
+    proc = subprocess.run(command.split() + ['512'], capture_output=True, text=True)
+    return {m: float(v) for m, v in re.findall(r'bench (\S+) ([\d.]+)', proc.stdout)}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--kernel', required=True)
     parser.add_argument('--out', required=True)
+    parser.add_argument('--host-bench', help='the host benchmark of the engine (wasm-bench) and its app')
     args = parser.parse_args()
     metrics = {}
     for system, what, until in RUNS:
@@ -46,6 +57,10 @@ def main():
             metrics['boot.ready'] = int(ready.group(1))
         if result.timed_out and not until:
             print(f'warning: the {what} run timed out', file=sys.stderr)
+    if 'cpu.workload.kernel' in metrics and 'cpu.workload.wasm' in metrics:
+        # the workload as WebAssembly over the same workload native: instructions
+        metrics['wasm.ratio'] = round(metrics['cpu.workload.wasm'] / metrics['cpu.workload.kernel'], 2)
+    host = host_benchmark(args.host_bench) if args.host_bench else {}
     missing = [m for m in TARGETS if m not in metrics]
     print(f'{"metric":<28}{"instructions":>14}{"target":>12}')
     for name, value in sorted(metrics.items()):
@@ -54,6 +69,9 @@ def main():
     with open(args.out, 'w') as f:
         json.dump(metrics, f, indent=2, sort_keys=True)
         f.write('\n')
+    if host:
+        print(f'host (wall time, not deterministic): the engine {host["wasm.host.seconds"]} s, '
+              f'native {host["native.host.seconds"]} s, ratio {host["wasm.host.ratio"]}')
     print(f'wrote {args.out}')
     if missing:
         print(f'missing metrics: {", ".join(missing)}', file=sys.stderr)

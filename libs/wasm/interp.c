@@ -18,25 +18,32 @@
     mem = inst->memory ? inst->memory->data : NULL; \
     mem_size = inst->memory ? inst->memory->size : 0; } while (0)
 // Moves the `arity` values on top to fp + height and jumps to target.
+// (Values move down, so a forward copy is safe.)
 #define BRANCH(t) do { \
     wasm_value *dst_ = fp + (t)[1]; uint32_t arity_ = (t)[2]; \
-    if (dst_ != sp - arity_) memmove(dst_, sp - arity_, arity_ * sizeof *sp); \
+    if (dst_ != sp - arity_) move_down(dst_, sp - arity_, arity_); \
     sp = dst_ + arity_; pc = code + (t)[0]; } while (0)
 #define ADDRESS(size) \
     uint64_t ea = (uint64_t) (uint32_t) sp[-1] + *pc++; \
     if (ea + (size) > mem_size) TRAP(WASM_TRAP_MEMORY_OOB)
 #define LOAD(ctype, size, convert) do { \
-    ADDRESS(size); ctype value_; memcpy(&value_, mem + ea, size); \
+    ADDRESS(size); ctype value_; __builtin_memcpy(&value_, mem + ea, size); \
     sp[-1] = (convert) value_; } while (0)
 #define STORE(ctype, size) do { \
     ctype value_ = (ctype) sp[-1]; sp--; ADDRESS(size); \
-    memcpy(mem + ea, &value_, size); sp--; } while (0)
+    __builtin_memcpy(mem + ea, &value_, size); sp--; } while (0)
 #define BIN32(expr) do { uint32_t b = (uint32_t) sp[-1], a = (uint32_t) sp[-2]; \
     (void) a; (void) b; sp--; sp[-1] = (uint32_t) (expr); } while (0)
 #define BIN64(expr) do { uint64_t b = sp[-1], a = sp[-2]; \
     (void) a; (void) b; sp--; sp[-1] = (uint64_t) (expr); } while (0)
 #define UN32(expr) do { uint32_t a = (uint32_t) sp[-1]; sp[-1] = (uint32_t) (expr); } while (0)
 #define UN64(expr) do { uint64_t a = sp[-1]; sp[-1] = (uint64_t) (expr); } while (0)
+
+// Copies n values to a lower address (possibly overlapping).
+static inline void move_down(wasm_value *dst, const wasm_value *src, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        dst[i] = src[i];
+}
 
 static uint32_t rotl32(uint32_t a, uint32_t n) { n &= 31; return (a << n) | (a >> ((32 - n) & 31)); }
 static uint32_t rotr32(uint32_t a, uint32_t n) { n &= 31; return (a >> n) | (a << ((32 - n) & 31)); }
@@ -120,7 +127,7 @@ int wasm_interp_run(struct wasm_exec *ex) {
         case OP_RETURN: {
             uint32_t results = func->type->result_count;
             if (fp != sp - results)
-                memmove(fp, sp - results, results * sizeof *sp);
+                move_down(fp, sp - results, results);
             sp = fp + results;
             if (depth == 0)
                 goto finished;
@@ -268,16 +275,25 @@ int wasm_interp_run(struct wasm_exec *ex) {
         case OP_PREFIX_FC + 8: case OP_PREFIX_FC + 9: case OP_PREFIX_FC + 10:
         case OP_PREFIX_FC + 11: case OP_PREFIX_FC + 12: case OP_PREFIX_FC + 13:
         case OP_PREFIX_FC + 14: case OP_PREFIX_FC + 15: case OP_PREFIX_FC + 16:
-        case OP_PREFIX_FC + 17:
-            status = wasm_interp_bulk(inst, op, &pc, &sp);
+        case OP_PREFIX_FC + 17: {
+            // Through copies: taking the addresses of pc and sp themselves
+            // would keep them out of registers in the whole loop.
+            const uint32_t *pc_ = pc;
+            wasm_value *sp_ = sp;
+            status = wasm_interp_bulk(inst, op, &pc_, &sp_);
+            pc = pc_, sp = sp_;
             if (status != WASM_OK)
                 goto trap;
             break;
-        default: // the float instructions (the validator emits nothing else)
-            status = wasm_interp_float(op, &sp);
+        }
+        default: { // the float instructions (the validator emits nothing else)
+            wasm_value *sp_ = sp;
+            status = wasm_interp_float(op, &sp_);
+            sp = sp_;
             if (status != WASM_OK)
                 goto trap;
             break;
+        }
         }
         continue;
 

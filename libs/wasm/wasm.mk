@@ -82,3 +82,12 @@ wasm-fuzz: $(BUILD)/host/fuzz_wasm $(WASM_JSON)
 	$(Q)cp $(BUILD)/wasm/*.wasm $(BUILD)/wasm/corpus/ 2>/dev/null || true
 	$(Q)$(BUILD)/host/fuzz_wasm -max_total_time=$(WASM_FUZZ_SECONDS) -max_len=4096 \
 	    $(BUILD)/wasm/corpus
+
+# The host benchmark of the engine: the bench_cpu app's wasm build in the
+# engine against the same workload compiled natively (make bench runs it).
+$(BUILD)/host/wasm-bench: tests/wasm/bench/wasm-bench.c tests/wasm/read_file.c apps/bench_cpu/workload.c \
+        apps/bench_cpu/workload.h $(WASM_SRCS) $(WASM_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu17 -O2 -g -Wall -Wextra -Werror -Ilibs/wasm/include -Ilibs/aster/include \
+	    tests/wasm/bench/wasm-bench.c tests/wasm/read_file.c apps/bench_cpu/workload.c $(WASM_SRCS) -o $@

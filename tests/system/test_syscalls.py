@@ -42,3 +42,11 @@ def test_failing_test_app_fails_the_run(boot):
 
 def test_heap_and_memory_quota(boot):
     run_test_app(boot, apps_system('test_heap'))
+
+
+def test_the_cpu_workload_gives_the_native_checksum(boot):
+    # integer, memory and call-heavy code (apps/bench_cpu) computes in this
+    # mode exactly what the host computed natively
+    result = boot('[[app]]\nname = "bench_cpu"\n[app.config]\nrounds = 4\n', until='ended the system',
+                  timeout=60)
+    assert '[bench_cpu] checksum ae32 after 4 rounds: ok' in result.output, result.output
