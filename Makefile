@@ -227,8 +227,9 @@ FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_
     $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm
 
 test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) wasi-programs \
-        $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check
+        $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check $(BUILD)/host/wasm-diff-run
 	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) \
+	    --wasm-diff $(BUILD)/host/wasm-diff-run \
 	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) \
 	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS) $(WASI_APP_BUILDS)) $(UNIT_TESTS)
 

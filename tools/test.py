@@ -109,6 +109,8 @@ def main():
     parser.add_argument('--wasm-script', action='append', default=[], help='a wast2json script')
     parser.add_argument('--wasm-check', help='the tool that loads wasm-mode app builds')
     parser.add_argument('--wasm-app', action='append', default=[], help='a wasm-mode app build')
+    parser.add_argument('--wasm-diff', help='the differential-testing runner (tools/wasm_diff.py)')
+    parser.add_argument('--wasm-diff-seconds', type=int, default=30)
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
     env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'),
@@ -122,6 +124,11 @@ def main():
         passed, failed = passed + p, failed + f
     if args.wasm_app:
         p, f = run_counting([args.wasm_check, *args.wasm_app], 'wasm32 builds of the apps')
+        passed, failed = passed + p, failed + f
+    if args.wasm_diff:
+        p, f = run_counting([sys.executable, os.path.join(os.path.dirname(__file__), 'wasm_diff.py'),
+                             '--runner', args.wasm_diff, '--seconds', str(args.wasm_diff_seconds)],
+                            f'differential testing against Node ({args.wasm_diff_seconds} s)')
         passed, failed = passed + p, failed + f
     for binary in args.fuzz:
         p, f = run_fuzz(binary, args.build, args.fuzz_seconds)

@@ -184,21 +184,38 @@ void wasm_instance_free(struct wasm_instance *inst) {
     wasm_arena_free_all(&arena);
 }
 
+static void export_extern(const struct wasm_instance *inst, const struct wasm_export_desc *e,
+                          struct wasm_extern *out) {
+    out->kind = e->kind;
+    switch (e->kind) {
+    case WASM_EXTERN_FUNC: out->as.func = inst->funcs[e->index]; break;
+    case WASM_EXTERN_TABLE: out->as.table = inst->tables[e->index]; break;
+    case WASM_EXTERN_MEMORY: out->as.memory = inst->memory; break;
+    case WASM_EXTERN_GLOBAL: out->as.global = inst->globals[e->index]; break;
+    }
+}
+
 bool wasm_instance_export(const struct wasm_instance *inst, const char *name, size_t name_len,
                           struct wasm_extern *out) {
     const struct wasm_module *m = inst->module;
     for (uint32_t i = 0; i < m->export_count; i++) {
         const struct wasm_export_desc *e = &m->exports[i];
-        if (e->name.len != name_len || memcmp(e->name.bytes, name, name_len) != 0)
-            continue;
-        out->kind = e->kind;
-        switch (e->kind) {
-        case WASM_EXTERN_FUNC: out->as.func = inst->funcs[e->index]; break;
-        case WASM_EXTERN_TABLE: out->as.table = inst->tables[e->index]; break;
-        case WASM_EXTERN_MEMORY: out->as.memory = inst->memory; break;
-        case WASM_EXTERN_GLOBAL: out->as.global = inst->globals[e->index]; break;
+        if (e->name.len == name_len && memcmp(e->name.bytes, name, name_len) == 0) {
+            export_extern(inst, e, out);
+            return true;
         }
-        return true;
     }
     return false;
+}
+
+bool wasm_instance_export_at(const struct wasm_instance *inst, uint32_t index, const char **name,
+                             size_t *name_len, struct wasm_extern *out) {
+    const struct wasm_module *m = inst->module;
+    if (index >= m->export_count)
+        return false;
+    const struct wasm_export_desc *e = &m->exports[index];
+    *name = (const char *) e->name.bytes;
+    *name_len = e->name.len;
+    export_extern(inst, e, out);
+    return true;
 }

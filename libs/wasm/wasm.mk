@@ -91,3 +91,11 @@ $(BUILD)/host/wasm-bench: tests/wasm/bench/wasm-bench.c tests/wasm/read_file.c a
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) -std=gnu17 -O2 -g -Wall -Wextra -Werror -Ilibs/wasm/include -Ilibs/aster/include \
 	    tests/wasm/bench/wasm-bench.c tests/wasm/read_file.c apps/bench_cpu/workload.c $(WASM_SRCS) -o $@
+
+# Differential testing against Node's engine (tools/wasm_diff.py): the
+# runner prints the trace that tests/wasm/diff/run.js prints from Node.
+$(BUILD)/host/wasm-diff-run: tests/wasm/diff/wasm-diff-run.c tests/wasm/read_file.c $(WASM_SRCS) $(WASM_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include tests/wasm/diff/wasm-diff-run.c tests/wasm/read_file.c \
+	    $(WASM_SRCS) -o $@

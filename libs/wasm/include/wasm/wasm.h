@@ -158,6 +158,10 @@ void wasm_instance_free(struct wasm_instance *instance);
 // Finds an export by name; false if there is none of that name.
 bool wasm_instance_export(const struct wasm_instance *instance, const char *name, size_t name_len,
                           struct wasm_extern *out);
+// The export at `index` in the module's order (for walking all of them):
+// its name (not NUL-terminated) and what it is; false past the last.
+bool wasm_instance_export_at(const struct wasm_instance *instance, uint32_t index, const char **name,
+                             size_t *name_len, struct wasm_extern *out);
 
 // Grows a memory by delta_pages (64 KiB each), zeroed, as memory.grow does
 // (also for the embedder, e.g. to place data the module did not reserve):
