@@ -10,6 +10,22 @@
 //   OP_BR_TABLE: op count {target height arity} * (count + 1)
 //   OP_IF: op else_target          OP_JUMP: op target
 //   call_indirect: op type_index table_index
+//
+// Superinstructions (fuse.c) replace common sequences of plain
+// instructions, never across a branch target:
+//   OP_GET2 a b            local.get a; local.get b
+//   OP_GET_K a k           local.get a; i32.const k
+//   OP_GET_ADD_K a k       local.get a; i32.const k; i32.add
+//   OP_SET_GET a b         local.set a; local.get b
+//   OP_TEE_GET a b         local.tee a; local.get b
+//   OP_COPY a b            local.get a; local.set b
+//   OP_GET_LOAD a offset   local.get a; i32.load offset (also _LOAD8U, _LOAD16U)
+//   OP_K + (op - 0x46) k   i32.const k; op, for the i32 comparisons and the
+//                          i32 arithmetic that cannot trap (0x46..0x78)
+//   OP_BRC + (cmp - 0x45)  an i32 comparison (eqz..ge_u) and the br_if after
+//                          it: op, then the br_if's words (op target height
+//                          arity) left in place, so no branch fixup moves
+//   OP_BRK + (cmp - 0x46)  the same with OP_K + cmp: op k, then the br_if
 #pragma once
 #include "internal.h"
 
@@ -21,6 +37,18 @@ enum {
     OP_BR_IF,
     OP_BR_TABLE,
     OP_RETURN,
+    OP_GET2,
+    OP_GET_K,
+    OP_GET_ADD_K,
+    OP_SET_GET,
+    OP_TEE_GET,
+    OP_COPY,
+    OP_GET_LOAD,
+    OP_GET_LOAD8U,
+    OP_GET_LOAD16U,
+    OP_K = 0x300,   // .. OP_K + 0x32
+    OP_BRC = 0x340, // .. OP_BRC + 10
+    OP_BRK = 0x350, // .. OP_BRK + 9
 };
 
 #define FIXUP_NONE UINT32_MAX

@@ -36,6 +36,20 @@
     (void) a; (void) b; sp--; sp[-1] = (uint32_t) (expr); } while (0)
 #define BIN64(expr) do { uint64_t b = sp[-1], a = sp[-2]; \
     (void) a; (void) b; sp--; sp[-1] = (uint64_t) (expr); } while (0)
+// A comparison fused with the br_if after it (the br_if's opcode word is
+// skipped): branch if cond, popping `popped` operands either way. Fuel is
+// spent before anything changes, so an out-of-fuel stop resumes here.
+#define BRC(cond, popped) do { \
+    uint32_t b = (uint32_t) sp[-1], a = popped == 2 ? (uint32_t) sp[-2] : b; (void) b; \
+    if (cond) { USE_FUEL(); sp -= popped; BRANCH(pc + 1); } \
+    else { sp -= popped; pc += 4; } } while (0)
+#define BRK(cond) do { \
+    uint32_t a = (uint32_t) sp[-1], b = pc[0]; \
+    if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } \
+    else { sp--; pc += 5; } } while (0)
+// An i32 operator whose second operand is the immediate.
+#define K32(expr) do { uint32_t a = (uint32_t) sp[-1], b = *pc++; \
+    sp[-1] = (uint32_t) (expr); } while (0)
 #define UN32(expr) do { uint32_t a = (uint32_t) sp[-1]; sp[-1] = (uint32_t) (expr); } while (0)
 #define UN64(expr) do { uint64_t a = sp[-1]; sp[-1] = (uint64_t) (expr); } while (0)
 
@@ -155,6 +169,58 @@ int wasm_interp_run(struct wasm_exec *ex) {
             pc += 2;
             goto call;
         }
+        // Superinstructions (fuse.c).
+        case OP_BRC + 0: BRC(a == 0, 1); break; // i32.eqz: one operand
+        case OP_BRC + 1: BRC(a == b, 2); break;
+        case OP_BRC + 2: BRC(a != b, 2); break;
+        case OP_BRC + 3: BRC((int32_t) a < (int32_t) b, 2); break;
+        case OP_BRC + 4: BRC(a < b, 2); break;
+        case OP_BRC + 5: BRC((int32_t) a > (int32_t) b, 2); break;
+        case OP_BRC + 6: BRC(a > b, 2); break;
+        case OP_BRC + 7: BRC((int32_t) a <= (int32_t) b, 2); break;
+        case OP_BRC + 8: BRC(a <= b, 2); break;
+        case OP_BRC + 9: BRC((int32_t) a >= (int32_t) b, 2); break;
+        case OP_BRC + 10: BRC(a >= b, 2); break;
+        case OP_BRK + 0: BRK(a == b); break;
+        case OP_BRK + 1: BRK(a != b); break;
+        case OP_BRK + 2: BRK((int32_t) a < (int32_t) b); break;
+        case OP_BRK + 3: BRK(a < b); break;
+        case OP_BRK + 4: BRK((int32_t) a > (int32_t) b); break;
+        case OP_BRK + 5: BRK(a > b); break;
+        case OP_BRK + 6: BRK((int32_t) a <= (int32_t) b); break;
+        case OP_BRK + 7: BRK(a <= b); break;
+        case OP_BRK + 8: BRK((int32_t) a >= (int32_t) b); break;
+        case OP_BRK + 9: BRK(a >= b); break;
+        case OP_GET2: sp[0] = fp[pc[0]], sp[1] = fp[pc[1]], sp += 2, pc += 2; break;
+        case OP_GET_K: sp[0] = fp[pc[0]], sp[1] = pc[1], sp += 2, pc += 2; break;
+        case OP_GET_ADD_K: *sp++ = (uint32_t) ((uint32_t) fp[pc[0]] + pc[1]), pc += 2; break;
+        case OP_SET_GET: fp[pc[0]] = sp[-1], sp[-1] = fp[pc[1]], pc += 2; break;
+        case OP_TEE_GET: fp[pc[0]] = sp[-1], *sp++ = fp[pc[1]], pc += 2; break;
+        case OP_COPY: fp[pc[1]] = fp[pc[0]], pc += 2; break;
+        case OP_GET_LOAD: *sp++ = fp[*pc++]; LOAD(uint32_t, 4, uint64_t); break;
+        case OP_GET_LOAD8U: *sp++ = fp[*pc++]; LOAD(uint8_t, 1, uint64_t); break;
+        case OP_GET_LOAD16U: *sp++ = fp[*pc++]; LOAD(uint16_t, 2, uint64_t); break;
+        case OP_K + 0x46 - 0x46: K32(a == b); break;
+        case OP_K + 0x47 - 0x46: K32(a != b); break;
+        case OP_K + 0x48 - 0x46: K32((int32_t) a < (int32_t) b); break;
+        case OP_K + 0x49 - 0x46: K32(a < b); break;
+        case OP_K + 0x4A - 0x46: K32((int32_t) a > (int32_t) b); break;
+        case OP_K + 0x4B - 0x46: K32(a > b); break;
+        case OP_K + 0x4C - 0x46: K32((int32_t) a <= (int32_t) b); break;
+        case OP_K + 0x4D - 0x46: K32(a <= b); break;
+        case OP_K + 0x4E - 0x46: K32((int32_t) a >= (int32_t) b); break;
+        case OP_K + 0x4F - 0x46: K32(a >= b); break;
+        case OP_K + 0x6A - 0x46: K32(a + b); break;
+        case OP_K + 0x6B - 0x46: K32(a - b); break;
+        case OP_K + 0x6C - 0x46: K32(a * b); break;
+        case OP_K + 0x71 - 0x46: K32(a & b); break;
+        case OP_K + 0x72 - 0x46: K32(a | b); break;
+        case OP_K + 0x73 - 0x46: K32(a ^ b); break;
+        case OP_K + 0x74 - 0x46: K32(a << (b & 31)); break;
+        case OP_K + 0x75 - 0x46: K32((uint32_t) ((int32_t) a >> (b & 31))); break;
+        case OP_K + 0x76 - 0x46: K32(a >> (b & 31)); break;
+        case OP_K + 0x77 - 0x46: K32(rotl32(a, b)); break;
+        case OP_K + 0x78 - 0x46: K32(rotr32(a, b)); break;
         case 0x1A: sp--; break;
         case 0x1B: {
             uint32_t cond = (uint32_t) sp[-1];

@@ -289,8 +289,15 @@ static bool validate_body(struct vstate *v) {
         if (v->rd.pos >= v->rd.end)
             return wasm_reader_fail(&v->rd, "unexpected end of section or function");
         wasm_read_byte(&v->rd, &opcode);
+        uint32_t start = v->out.count;
         if (!validate_op(v, opcode, &done))
             return false;
+        if (opcode == 0x0D && v->out.count > start)
+            wasm_fuse_br_if(v, start);
+        if (opcode <= 0x11) // control: a branch target may follow
+            v->recent_count = 0;
+        else if (v->out.count > start)
+            wasm_fuse(v, start);
         if (v->out.failed)
             return wasm_reader_nomem(&v->rd);
     }

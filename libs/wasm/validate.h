@@ -27,6 +27,8 @@ struct vstate {
     struct ctrl *ctrls;
     uint32_t ctrl_count, ctrl_capacity;
     struct emitter out;
+    uint32_t recent[3];         // starts of the last plain instructions (fuse.c)
+    uint32_t recent_count;      // 0 after a branch target or control instruction
 };
 
 bool wasm_push_val(struct vstate *v, uint8_t type);
@@ -41,3 +43,9 @@ bool wasm_local_type(struct vstate *v, uint32_t index, uint8_t *type);
 bool wasm_validate_plain_op(struct vstate *v, uint8_t opcode);
 bool wasm_validate_fc_op(struct vstate *v);
 bool wasm_is_num_type(uint8_t type);
+// After each emitted plain instruction (starting at word `start`): replaces
+// the last instructions with a superinstruction where one fits (compile.h).
+void wasm_fuse(struct vstate *v, uint32_t start);
+// After a br_if emitted at `start`: folds an i32 comparison just before it
+// into the branch (OP_BRC, OP_BRK).
+void wasm_fuse_br_if(struct vstate *v, uint32_t start);

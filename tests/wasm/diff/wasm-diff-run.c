@@ -14,6 +14,7 @@
 #include "../read_file.h"
 
 #define FUEL_PER_CALL 20000000
+#define FUEL_SLICE 7
 
 static void *host_alloc(void *ctx, size_t size) {
     (void) ctx;
@@ -153,9 +154,17 @@ int main(int argc, char **argv) {
         wasm_value args[64] = {0}, results[64];
         if (type->param_count > 64 || type->result_count > 64)
             continue;
-        wasm_exec_set_fuel(exec, FUEL_PER_CALL);
+        // Small slices of fuel, resumed until the call ends: every stop and
+        // resume point is exercised, as preemption in the kernel does.
+        uint64_t spent = FUEL_SLICE;
+        wasm_exec_set_fuel(exec, FUEL_SLICE);
         fflush(stdout);
         status = wasm_exec_call(exec, ext.as.func, args, results);
+        while (status == WASM_OUT_OF_FUEL && spent < FUEL_PER_CALL) {
+            wasm_exec_set_fuel(exec, FUEL_SLICE);
+            spent += FUEL_SLICE;
+            status = wasm_exec_resume(exec, results);
+        }
         printf("call %s ->", names[i]);
         if (status == WASM_OK) {
             for (uint32_t r = 0; r < type->result_count; r++)
