@@ -24,9 +24,14 @@ KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/i
 # The Wasm engine in the kernel: the one part built with the float unit
 # (F and D, still the lp64 ABI; see arch_fpu_enable), without LTO so that
 # no float code is inlined elsewhere, and without contraction (fused
-# multiply-add would round differently from Wasm's separate operations).
+# multiply-add would round differently from Wasm's separate operations);
+# with compiler builtins (memcpy of a known size inline) and unaligned
+# loads and stores allowed.
 ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=off -fbuiltin -mno-strict-align -Ilibs/c/include \
-    -Ilibs/wasm/include
+    -Ilibs/wasm/include $(THREADED_DISPATCH)
+# Keep a dispatch (load the next opcode, jump) at the end of every
+# interpreter handler instead of merging them into one shared jump.
+THREADED_DISPATCH = -mllvm -tail-dup-pred-size=2000 -mllvm -tail-dup-succ-size=2000
 # Apps see only the SDK and the libc: kernel headers are not reachable.
 APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
 

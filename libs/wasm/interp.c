@@ -4,15 +4,21 @@
 // every taken branch and every call; when it runs out the state is saved
 // at the instruction that needed it, and wasm_interp_run can be entered again.
 //
-// One long function by design: a switch-dispatch loop keeps its registers
-// (pc, sp, fp, memory) in locals. Float and bulk operations live in
-// wasm_interp_float.c and wasm_interp_bulk.c.
+// One long function by design: its registers (pc, sp, fp, memory) stay in
+// locals, and dispatch is threaded: every handler (op_<opcode>) ends by
+// jumping through the table to the next one (GNU C labels as values; the
+// kernel build keeps a copy of that jump in each handler, see Makefile).
+// Float and bulk operations live in wasm_interp_float.c and
+// wasm_interp_bulk.c; the float handler also takes every opcode the table
+// does not list, which the compiler never emits.
 #include "compile.h"
 #include "exec.h"
 #include "numeric.h"
 #include <string.h>
 
 #define TRAP(code) do { status = (code); goto trap; } while (0)
+#define NEXT() goto *dispatch[*pc++]
+#define OPCODE (pc[-1]) // in a handler that has not moved pc yet
 #define USE_FUEL() do { if (fuel == 0) { pc--; goto out_of_fuel; } fuel--; } while (0)
 #define RELOAD_MEMORY() do { \
     mem = inst->memory ? inst->memory->data : NULL; \
@@ -112,16 +118,207 @@ int wasm_interp_run(struct wasm_exec *ex) {
     int status = WASM_OK;
     struct wasm_func *callee;
     RELOAD_MEMORY();
+    // Threaded dispatch: each handler jumps straight to the next one
+    // (the compiler only emits opcodes of this table).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" // the range default, then each opcode
+#ifdef __clang__
+#pragma GCC diagnostic ignored "-Winitializer-overrides"
+#endif
+    static const void *const dispatch[1024] = {
+        [0 ... 1023] = &&op_float,
+        [0x00] = &&op_0x00,
+        [OP_JUMP] = &&op_jump,
+        [OP_IF] = &&op_if,
+        [OP_BR] = &&op_br,
+        [OP_BR_IF] = &&op_br_if,
+        [OP_BR_TABLE] = &&op_br_table,
+        [OP_RETURN] = &&op_return,
+        [0x10] = &&op_0x10,
+        [0x11] = &&op_0x11,
+        [OP_BRC + 0] = &&op_brc_0,
+        [OP_BRC + 1] = &&op_brc_1,
+        [OP_BRC + 2] = &&op_brc_2,
+        [OP_BRC + 3] = &&op_brc_3,
+        [OP_BRC + 4] = &&op_brc_4,
+        [OP_BRC + 5] = &&op_brc_5,
+        [OP_BRC + 6] = &&op_brc_6,
+        [OP_BRC + 7] = &&op_brc_7,
+        [OP_BRC + 8] = &&op_brc_8,
+        [OP_BRC + 9] = &&op_brc_9,
+        [OP_BRC + 10] = &&op_brc_10,
+        [OP_BRK + 0] = &&op_brk_0,
+        [OP_BRK + 1] = &&op_brk_1,
+        [OP_BRK + 2] = &&op_brk_2,
+        [OP_BRK + 3] = &&op_brk_3,
+        [OP_BRK + 4] = &&op_brk_4,
+        [OP_BRK + 5] = &&op_brk_5,
+        [OP_BRK + 6] = &&op_brk_6,
+        [OP_BRK + 7] = &&op_brk_7,
+        [OP_BRK + 8] = &&op_brk_8,
+        [OP_BRK + 9] = &&op_brk_9,
+        [OP_GET2] = &&op_get2,
+        [OP_GET_K] = &&op_get_k,
+        [OP_GET_ADD_K] = &&op_get_add_k,
+        [OP_SET_GET] = &&op_set_get,
+        [OP_TEE_GET] = &&op_tee_get,
+        [OP_COPY] = &&op_copy,
+        [OP_GET_LOAD] = &&op_get_load,
+        [OP_GET_LOAD8U] = &&op_get_load8u,
+        [OP_GET_LOAD16U] = &&op_get_load16u,
+        [OP_K + 0x46 - 0x46] = &&op_k_0x46_0x46,
+        [OP_K + 0x47 - 0x46] = &&op_k_0x47_0x46,
+        [OP_K + 0x48 - 0x46] = &&op_k_0x48_0x46,
+        [OP_K + 0x49 - 0x46] = &&op_k_0x49_0x46,
+        [OP_K + 0x4A - 0x46] = &&op_k_0x4a_0x46,
+        [OP_K + 0x4B - 0x46] = &&op_k_0x4b_0x46,
+        [OP_K + 0x4C - 0x46] = &&op_k_0x4c_0x46,
+        [OP_K + 0x4D - 0x46] = &&op_k_0x4d_0x46,
+        [OP_K + 0x4E - 0x46] = &&op_k_0x4e_0x46,
+        [OP_K + 0x4F - 0x46] = &&op_k_0x4f_0x46,
+        [OP_K + 0x6A - 0x46] = &&op_k_0x6a_0x46,
+        [OP_K + 0x6B - 0x46] = &&op_k_0x6b_0x46,
+        [OP_K + 0x6C - 0x46] = &&op_k_0x6c_0x46,
+        [OP_K + 0x71 - 0x46] = &&op_k_0x71_0x46,
+        [OP_K + 0x72 - 0x46] = &&op_k_0x72_0x46,
+        [OP_K + 0x73 - 0x46] = &&op_k_0x73_0x46,
+        [OP_K + 0x74 - 0x46] = &&op_k_0x74_0x46,
+        [OP_K + 0x75 - 0x46] = &&op_k_0x75_0x46,
+        [OP_K + 0x76 - 0x46] = &&op_k_0x76_0x46,
+        [OP_K + 0x77 - 0x46] = &&op_k_0x77_0x46,
+        [OP_K + 0x78 - 0x46] = &&op_k_0x78_0x46,
+        [0x1A] = &&op_0x1a,
+        [0x1B] = &&op_0x1b,
+        [0x20] = &&op_0x20,
+        [0x21] = &&op_0x21,
+        [0x22] = &&op_0x22,
+        [0x23] = &&op_0x23,
+        [0x24] = &&op_0x24,
+        [0x28] = &&op_0x28,
+        [0x29] = &&op_0x29,
+        [0x2A] = &&op_0x2a,
+        [0x2B] = &&op_0x2b,
+        [0x2C] = &&op_0x2c,
+        [0x2D] = &&op_0x2d,
+        [0x2E] = &&op_0x2e,
+        [0x2F] = &&op_0x2f,
+        [0x30] = &&op_0x30,
+        [0x31] = &&op_0x31,
+        [0x32] = &&op_0x32,
+        [0x33] = &&op_0x33,
+        [0x34] = &&op_0x34,
+        [0x35] = &&op_0x35,
+        [0x36] = &&op_0x36,
+        [0x38] = &&op_0x38,
+        [0x37] = &&op_0x37,
+        [0x39] = &&op_0x39,
+        [0x3A] = &&op_0x3a,
+        [0x3C] = &&op_0x3c,
+        [0x3B] = &&op_0x3b,
+        [0x3D] = &&op_0x3d,
+        [0x3E] = &&op_0x3e,
+        [0x3F] = &&op_0x3f,
+        [0x40] = &&op_0x40,
+        [0x41] = &&op_0x41,
+        [0x43] = &&op_0x43,
+        [0x42] = &&op_0x42,
+        [0x44] = &&op_0x44,
+        [0x45] = &&op_0x45,
+        [0x46] = &&op_0x46,
+        [0x47] = &&op_0x47,
+        [0x48] = &&op_0x48,
+        [0x49] = &&op_0x49,
+        [0x4A] = &&op_0x4a,
+        [0x4B] = &&op_0x4b,
+        [0x4C] = &&op_0x4c,
+        [0x4D] = &&op_0x4d,
+        [0x4E] = &&op_0x4e,
+        [0x4F] = &&op_0x4f,
+        [0x50] = &&op_0x50,
+        [0x51] = &&op_0x51,
+        [0x52] = &&op_0x52,
+        [0x53] = &&op_0x53,
+        [0x54] = &&op_0x54,
+        [0x55] = &&op_0x55,
+        [0x56] = &&op_0x56,
+        [0x57] = &&op_0x57,
+        [0x58] = &&op_0x58,
+        [0x59] = &&op_0x59,
+        [0x5A] = &&op_0x5a,
+        [0x67] = &&op_0x67,
+        [0x68] = &&op_0x68,
+        [0x69] = &&op_0x69,
+        [0x6A] = &&op_0x6a,
+        [0x6B] = &&op_0x6b,
+        [0x6C] = &&op_0x6c,
+        [0x6D] = &&op_0x6d,
+        [0x6E] = &&op_0x6e,
+        [0x6F] = &&op_0x6f,
+        [0x70] = &&op_0x70,
+        [0x71] = &&op_0x71,
+        [0x72] = &&op_0x72,
+        [0x73] = &&op_0x73,
+        [0x74] = &&op_0x74,
+        [0x75] = &&op_0x75,
+        [0x76] = &&op_0x76,
+        [0x77] = &&op_0x77,
+        [0x78] = &&op_0x78,
+        [0x79] = &&op_0x79,
+        [0x7A] = &&op_0x7a,
+        [0x7B] = &&op_0x7b,
+        [0x7C] = &&op_0x7c,
+        [0x7D] = &&op_0x7d,
+        [0x7E] = &&op_0x7e,
+        [0x7F] = &&op_0x7f,
+        [0x80] = &&op_0x80,
+        [0x81] = &&op_0x81,
+        [0x82] = &&op_0x82,
+        [0x83] = &&op_0x83,
+        [0x84] = &&op_0x84,
+        [0x85] = &&op_0x85,
+        [0x86] = &&op_0x86,
+        [0x87] = &&op_0x87,
+        [0x88] = &&op_0x88,
+        [0x89] = &&op_0x89,
+        [0x8A] = &&op_0x8a,
+        [0xA7] = &&op_0xa7,
+        [0xAC] = &&op_0xac,
+        [0xAD] = &&op_0xad,
+        [0xBC] = &&op_0xbc,
+        [0xBD] = &&op_0xbd,
+        [0xBE] = &&op_0xbe,
+        [0xBF] = &&op_0xbf,
+        [0xC0] = &&op_0xc0,
+        [0xC1] = &&op_0xc1,
+        [0xC2] = &&op_0xc2,
+        [0xC3] = &&op_0xc3,
+        [0xC4] = &&op_0xc4,
+        [0xD0] = &&op_0xd0,
+        [0xD1] = &&op_0xd1,
+        [0xD2] = &&op_0xd2,
+        [0x25] = &&op_0x25,
+        [0x26] = &&op_0x26,
+        [OP_PREFIX_FC + 8] = &&op_prefix_fc_8,
+        [OP_PREFIX_FC + 9] = &&op_prefix_fc_9,
+        [OP_PREFIX_FC + 10] = &&op_prefix_fc_10,
+        [OP_PREFIX_FC + 11] = &&op_prefix_fc_11,
+        [OP_PREFIX_FC + 12] = &&op_prefix_fc_12,
+        [OP_PREFIX_FC + 13] = &&op_prefix_fc_13,
+        [OP_PREFIX_FC + 14] = &&op_prefix_fc_14,
+        [OP_PREFIX_FC + 15] = &&op_prefix_fc_15,
+        [OP_PREFIX_FC + 16] = &&op_prefix_fc_16,
+        [OP_PREFIX_FC + 17] = &&op_prefix_fc_17,
+    };
+#pragma GCC diagnostic pop
     for (;;) {
-        uint32_t op = *pc++;
-        switch (op) {
-        case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
-        case OP_JUMP: pc = code + pc[0]; break;
-        case OP_IF:
+        NEXT();
+        op_0x00: TRAP(WASM_TRAP_UNREACHABLE);
+        op_jump: pc = code + pc[0]; NEXT();
+        op_if:
             pc = (uint32_t) *--sp ? pc + 1 : code + pc[0];
-            break;
-        case OP_BR: USE_FUEL(); BRANCH(pc); break;
-        case OP_BR_IF:
+            NEXT();
+        op_br: USE_FUEL(); BRANCH(pc); NEXT();
+        op_br_if:
             if ((uint32_t) sp[-1]) {
                 USE_FUEL();
                 sp--;
@@ -130,15 +327,15 @@ int wasm_interp_run(struct wasm_exec *ex) {
                 sp--;
                 pc += 3;
             }
-            break;
-        case OP_BR_TABLE: {
+            NEXT();
+        op_br_table: {
             USE_FUEL();
             uint32_t count = pc[0], index = (uint32_t) *--sp;
             const uint32_t *target = pc + 1 + 3 * (index < count ? index : count);
             BRANCH(target);
-            break;
+            NEXT();
         }
-        case OP_RETURN: {
+        op_return: {
             uint32_t results = func->type->result_count;
             if (fp != sp - results)
                 move_down(fp, sp - results, results);
@@ -149,13 +346,13 @@ int wasm_interp_run(struct wasm_exec *ex) {
             func = frame->func, pc = frame->pc, fp = frame->fp;
             inst = func->instance, code = func->code->words;
             RELOAD_MEMORY();
-            break;
+            NEXT();
         }
-        case 0x10:
+        op_0x10:
             USE_FUEL();
             callee = inst->funcs[*pc++];
             goto call;
-        case 0x11: {
+        op_0x11: {
             USE_FUEL();
             uint32_t index = (uint32_t) *--sp;
             const struct wasm_table *table = inst->tables[pc[1]];
@@ -170,198 +367,196 @@ int wasm_interp_run(struct wasm_exec *ex) {
             goto call;
         }
         // Superinstructions (fuse.c).
-        case OP_BRC + 0: BRC(a == 0, 1); break; // i32.eqz: one operand
-        case OP_BRC + 1: BRC(a == b, 2); break;
-        case OP_BRC + 2: BRC(a != b, 2); break;
-        case OP_BRC + 3: BRC((int32_t) a < (int32_t) b, 2); break;
-        case OP_BRC + 4: BRC(a < b, 2); break;
-        case OP_BRC + 5: BRC((int32_t) a > (int32_t) b, 2); break;
-        case OP_BRC + 6: BRC(a > b, 2); break;
-        case OP_BRC + 7: BRC((int32_t) a <= (int32_t) b, 2); break;
-        case OP_BRC + 8: BRC(a <= b, 2); break;
-        case OP_BRC + 9: BRC((int32_t) a >= (int32_t) b, 2); break;
-        case OP_BRC + 10: BRC(a >= b, 2); break;
-        case OP_BRK + 0: BRK(a == b); break;
-        case OP_BRK + 1: BRK(a != b); break;
-        case OP_BRK + 2: BRK((int32_t) a < (int32_t) b); break;
-        case OP_BRK + 3: BRK(a < b); break;
-        case OP_BRK + 4: BRK((int32_t) a > (int32_t) b); break;
-        case OP_BRK + 5: BRK(a > b); break;
-        case OP_BRK + 6: BRK((int32_t) a <= (int32_t) b); break;
-        case OP_BRK + 7: BRK(a <= b); break;
-        case OP_BRK + 8: BRK((int32_t) a >= (int32_t) b); break;
-        case OP_BRK + 9: BRK(a >= b); break;
-        case OP_GET2: sp[0] = fp[pc[0]], sp[1] = fp[pc[1]], sp += 2, pc += 2; break;
-        case OP_GET_K: sp[0] = fp[pc[0]], sp[1] = pc[1], sp += 2, pc += 2; break;
-        case OP_GET_ADD_K: *sp++ = (uint32_t) ((uint32_t) fp[pc[0]] + pc[1]), pc += 2; break;
-        case OP_SET_GET: fp[pc[0]] = sp[-1], sp[-1] = fp[pc[1]], pc += 2; break;
-        case OP_TEE_GET: fp[pc[0]] = sp[-1], *sp++ = fp[pc[1]], pc += 2; break;
-        case OP_COPY: fp[pc[1]] = fp[pc[0]], pc += 2; break;
-        case OP_GET_LOAD: *sp++ = fp[*pc++]; LOAD(uint32_t, 4, uint64_t); break;
-        case OP_GET_LOAD8U: *sp++ = fp[*pc++]; LOAD(uint8_t, 1, uint64_t); break;
-        case OP_GET_LOAD16U: *sp++ = fp[*pc++]; LOAD(uint16_t, 2, uint64_t); break;
-        case OP_K + 0x46 - 0x46: K32(a == b); break;
-        case OP_K + 0x47 - 0x46: K32(a != b); break;
-        case OP_K + 0x48 - 0x46: K32((int32_t) a < (int32_t) b); break;
-        case OP_K + 0x49 - 0x46: K32(a < b); break;
-        case OP_K + 0x4A - 0x46: K32((int32_t) a > (int32_t) b); break;
-        case OP_K + 0x4B - 0x46: K32(a > b); break;
-        case OP_K + 0x4C - 0x46: K32((int32_t) a <= (int32_t) b); break;
-        case OP_K + 0x4D - 0x46: K32(a <= b); break;
-        case OP_K + 0x4E - 0x46: K32((int32_t) a >= (int32_t) b); break;
-        case OP_K + 0x4F - 0x46: K32(a >= b); break;
-        case OP_K + 0x6A - 0x46: K32(a + b); break;
-        case OP_K + 0x6B - 0x46: K32(a - b); break;
-        case OP_K + 0x6C - 0x46: K32(a * b); break;
-        case OP_K + 0x71 - 0x46: K32(a & b); break;
-        case OP_K + 0x72 - 0x46: K32(a | b); break;
-        case OP_K + 0x73 - 0x46: K32(a ^ b); break;
-        case OP_K + 0x74 - 0x46: K32(a << (b & 31)); break;
-        case OP_K + 0x75 - 0x46: K32((uint32_t) ((int32_t) a >> (b & 31))); break;
-        case OP_K + 0x76 - 0x46: K32(a >> (b & 31)); break;
-        case OP_K + 0x77 - 0x46: K32(rotl32(a, b)); break;
-        case OP_K + 0x78 - 0x46: K32(rotr32(a, b)); break;
-        case 0x1A: sp--; break;
-        case 0x1B: {
+        op_brc_0: BRC(a == 0, 1); NEXT(); // i32.eqz: one operand
+        op_brc_1: BRC(a == b, 2); NEXT();
+        op_brc_2: BRC(a != b, 2); NEXT();
+        op_brc_3: BRC((int32_t) a < (int32_t) b, 2); NEXT();
+        op_brc_4: BRC(a < b, 2); NEXT();
+        op_brc_5: BRC((int32_t) a > (int32_t) b, 2); NEXT();
+        op_brc_6: BRC(a > b, 2); NEXT();
+        op_brc_7: BRC((int32_t) a <= (int32_t) b, 2); NEXT();
+        op_brc_8: BRC(a <= b, 2); NEXT();
+        op_brc_9: BRC((int32_t) a >= (int32_t) b, 2); NEXT();
+        op_brc_10: BRC(a >= b, 2); NEXT();
+        op_brk_0: BRK(a == b); NEXT();
+        op_brk_1: BRK(a != b); NEXT();
+        op_brk_2: BRK((int32_t) a < (int32_t) b); NEXT();
+        op_brk_3: BRK(a < b); NEXT();
+        op_brk_4: BRK((int32_t) a > (int32_t) b); NEXT();
+        op_brk_5: BRK(a > b); NEXT();
+        op_brk_6: BRK((int32_t) a <= (int32_t) b); NEXT();
+        op_brk_7: BRK(a <= b); NEXT();
+        op_brk_8: BRK((int32_t) a >= (int32_t) b); NEXT();
+        op_brk_9: BRK(a >= b); NEXT();
+        op_get2: sp[0] = fp[pc[0]], sp[1] = fp[pc[1]], sp += 2, pc += 2; NEXT();
+        op_get_k: sp[0] = fp[pc[0]], sp[1] = pc[1], sp += 2, pc += 2; NEXT();
+        op_get_add_k: *sp++ = (uint32_t) ((uint32_t) fp[pc[0]] + pc[1]), pc += 2; NEXT();
+        op_set_get: fp[pc[0]] = sp[-1], sp[-1] = fp[pc[1]], pc += 2; NEXT();
+        op_tee_get: fp[pc[0]] = sp[-1], *sp++ = fp[pc[1]], pc += 2; NEXT();
+        op_copy: fp[pc[1]] = fp[pc[0]], pc += 2; NEXT();
+        op_get_load: *sp++ = fp[*pc++]; LOAD(uint32_t, 4, uint64_t); NEXT();
+        op_get_load8u: *sp++ = fp[*pc++]; LOAD(uint8_t, 1, uint64_t); NEXT();
+        op_get_load16u: *sp++ = fp[*pc++]; LOAD(uint16_t, 2, uint64_t); NEXT();
+        op_k_0x46_0x46: K32(a == b); NEXT();
+        op_k_0x47_0x46: K32(a != b); NEXT();
+        op_k_0x48_0x46: K32((int32_t) a < (int32_t) b); NEXT();
+        op_k_0x49_0x46: K32(a < b); NEXT();
+        op_k_0x4a_0x46: K32((int32_t) a > (int32_t) b); NEXT();
+        op_k_0x4b_0x46: K32(a > b); NEXT();
+        op_k_0x4c_0x46: K32((int32_t) a <= (int32_t) b); NEXT();
+        op_k_0x4d_0x46: K32(a <= b); NEXT();
+        op_k_0x4e_0x46: K32((int32_t) a >= (int32_t) b); NEXT();
+        op_k_0x4f_0x46: K32(a >= b); NEXT();
+        op_k_0x6a_0x46: K32(a + b); NEXT();
+        op_k_0x6b_0x46: K32(a - b); NEXT();
+        op_k_0x6c_0x46: K32(a * b); NEXT();
+        op_k_0x71_0x46: K32(a & b); NEXT();
+        op_k_0x72_0x46: K32(a | b); NEXT();
+        op_k_0x73_0x46: K32(a ^ b); NEXT();
+        op_k_0x74_0x46: K32(a << (b & 31)); NEXT();
+        op_k_0x75_0x46: K32((uint32_t) ((int32_t) a >> (b & 31))); NEXT();
+        op_k_0x76_0x46: K32(a >> (b & 31)); NEXT();
+        op_k_0x77_0x46: K32(rotl32(a, b)); NEXT();
+        op_k_0x78_0x46: K32(rotr32(a, b)); NEXT();
+        op_0x1a: sp--; NEXT();
+        op_0x1b: {
             uint32_t cond = (uint32_t) sp[-1];
             sp -= 2;
             if (!cond)
                 sp[-1] = sp[0];
-            break;
+            NEXT();
         }
-        case 0x20: *sp++ = fp[*pc++]; break;
-        case 0x21: fp[*pc++] = *--sp; break;
-        case 0x22: fp[*pc++] = sp[-1]; break;
-        case 0x23: *sp++ = inst->globals[*pc++]->value; break;
-        case 0x24: inst->globals[*pc++]->value = *--sp; break;
-        case 0x28: LOAD(uint32_t, 4, uint64_t); break;
-        case 0x29: LOAD(uint64_t, 8, uint64_t); break;
-        case 0x2A: LOAD(uint32_t, 4, uint64_t); break;
-        case 0x2B: LOAD(uint64_t, 8, uint64_t); break;
-        case 0x2C: LOAD(int8_t, 1, uint32_t); break;
-        case 0x2D: LOAD(uint8_t, 1, uint64_t); break;
-        case 0x2E: LOAD(int16_t, 2, uint32_t); break;
-        case 0x2F: LOAD(uint16_t, 2, uint64_t); break;
-        case 0x30: LOAD(int8_t, 1, uint64_t); break;
-        case 0x31: LOAD(uint8_t, 1, uint64_t); break;
-        case 0x32: LOAD(int16_t, 2, uint64_t); break;
-        case 0x33: LOAD(uint16_t, 2, uint64_t); break;
-        case 0x34: LOAD(int32_t, 4, uint64_t); break;
-        case 0x35: LOAD(uint32_t, 4, uint64_t); break;
-        case 0x36: case 0x38: STORE(uint32_t, 4); break;
-        case 0x37: case 0x39: STORE(uint64_t, 8); break;
-        case 0x3A: case 0x3C: STORE(uint8_t, 1); break;
-        case 0x3B: case 0x3D: STORE(uint16_t, 2); break;
-        case 0x3E: STORE(uint32_t, 4); break;
-        case 0x3F: *sp++ = inst->memory->limits.min; break;
-        case 0x40:
+        op_0x20: *sp++ = fp[*pc++]; NEXT();
+        op_0x21: fp[*pc++] = *--sp; NEXT();
+        op_0x22: fp[*pc++] = sp[-1]; NEXT();
+        op_0x23: *sp++ = inst->globals[*pc++]->value; NEXT();
+        op_0x24: inst->globals[*pc++]->value = *--sp; NEXT();
+        op_0x28: LOAD(uint32_t, 4, uint64_t); NEXT();
+        op_0x29: LOAD(uint64_t, 8, uint64_t); NEXT();
+        op_0x2a: LOAD(uint32_t, 4, uint64_t); NEXT();
+        op_0x2b: LOAD(uint64_t, 8, uint64_t); NEXT();
+        op_0x2c: LOAD(int8_t, 1, uint32_t); NEXT();
+        op_0x2d: LOAD(uint8_t, 1, uint64_t); NEXT();
+        op_0x2e: LOAD(int16_t, 2, uint32_t); NEXT();
+        op_0x2f: LOAD(uint16_t, 2, uint64_t); NEXT();
+        op_0x30: LOAD(int8_t, 1, uint64_t); NEXT();
+        op_0x31: LOAD(uint8_t, 1, uint64_t); NEXT();
+        op_0x32: LOAD(int16_t, 2, uint64_t); NEXT();
+        op_0x33: LOAD(uint16_t, 2, uint64_t); NEXT();
+        op_0x34: LOAD(int32_t, 4, uint64_t); NEXT();
+        op_0x35: LOAD(uint32_t, 4, uint64_t); NEXT();
+        op_0x36: op_0x38: STORE(uint32_t, 4); NEXT();
+        op_0x37: op_0x39: STORE(uint64_t, 8); NEXT();
+        op_0x3a: op_0x3c: STORE(uint8_t, 1); NEXT();
+        op_0x3b: op_0x3d: STORE(uint16_t, 2); NEXT();
+        op_0x3e: STORE(uint32_t, 4); NEXT();
+        op_0x3f: *sp++ = inst->memory->limits.min; NEXT();
+        op_0x40:
             sp[-1] = (uint32_t) (int32_t) wasm_memory_grow(inst->memory, (uint32_t) sp[-1]);
             RELOAD_MEMORY();
-            break;
-        case 0x41: case 0x43: *sp++ = *pc++; break;
-        case 0x42: case 0x44: *sp++ = pc[0] | (uint64_t) pc[1] << 32; pc += 2; break;
-        case 0x45: UN32(a == 0); break;
-        case 0x46: BIN32(a == b); break;
-        case 0x47: BIN32(a != b); break;
-        case 0x48: BIN32((int32_t) a < (int32_t) b); break;
-        case 0x49: BIN32(a < b); break;
-        case 0x4A: BIN32((int32_t) a > (int32_t) b); break;
-        case 0x4B: BIN32(a > b); break;
-        case 0x4C: BIN32((int32_t) a <= (int32_t) b); break;
-        case 0x4D: BIN32(a <= b); break;
-        case 0x4E: BIN32((int32_t) a >= (int32_t) b); break;
-        case 0x4F: BIN32(a >= b); break;
-        case 0x50: UN64(a == 0); break;
-        case 0x51: BIN64(a == b); break;
-        case 0x52: BIN64(a != b); break;
-        case 0x53: BIN64((int64_t) a < (int64_t) b); break;
-        case 0x54: BIN64(a < b); break;
-        case 0x55: BIN64((int64_t) a > (int64_t) b); break;
-        case 0x56: BIN64(a > b); break;
-        case 0x57: BIN64((int64_t) a <= (int64_t) b); break;
-        case 0x58: BIN64(a <= b); break;
-        case 0x59: BIN64((int64_t) a >= (int64_t) b); break;
-        case 0x5A: BIN64(a >= b); break;
-        case 0x67: UN32(wasm_bits_clz(a, 32)); break;
-        case 0x68: UN32(wasm_bits_ctz(a, 32)); break;
-        case 0x69: UN32(wasm_bits_popcount(a)); break;
-        case 0x6A: BIN32(a + b); break;
-        case 0x6B: BIN32(a - b); break;
-        case 0x6C: BIN32(a * b); break;
-        case 0x6D: case 0x6E: case 0x6F: case 0x70: {
+            NEXT();
+        op_0x41: op_0x43: *sp++ = *pc++; NEXT();
+        op_0x42: op_0x44: *sp++ = pc[0] | (uint64_t) pc[1] << 32; pc += 2; NEXT();
+        op_0x45: UN32(a == 0); NEXT();
+        op_0x46: BIN32(a == b); NEXT();
+        op_0x47: BIN32(a != b); NEXT();
+        op_0x48: BIN32((int32_t) a < (int32_t) b); NEXT();
+        op_0x49: BIN32(a < b); NEXT();
+        op_0x4a: BIN32((int32_t) a > (int32_t) b); NEXT();
+        op_0x4b: BIN32(a > b); NEXT();
+        op_0x4c: BIN32((int32_t) a <= (int32_t) b); NEXT();
+        op_0x4d: BIN32(a <= b); NEXT();
+        op_0x4e: BIN32((int32_t) a >= (int32_t) b); NEXT();
+        op_0x4f: BIN32(a >= b); NEXT();
+        op_0x50: UN64(a == 0); NEXT();
+        op_0x51: BIN64(a == b); NEXT();
+        op_0x52: BIN64(a != b); NEXT();
+        op_0x53: BIN64((int64_t) a < (int64_t) b); NEXT();
+        op_0x54: BIN64(a < b); NEXT();
+        op_0x55: BIN64((int64_t) a > (int64_t) b); NEXT();
+        op_0x56: BIN64(a > b); NEXT();
+        op_0x57: BIN64((int64_t) a <= (int64_t) b); NEXT();
+        op_0x58: BIN64(a <= b); NEXT();
+        op_0x59: BIN64((int64_t) a >= (int64_t) b); NEXT();
+        op_0x5a: BIN64(a >= b); NEXT();
+        op_0x67: UN32(wasm_bits_clz(a, 32)); NEXT();
+        op_0x68: UN32(wasm_bits_ctz(a, 32)); NEXT();
+        op_0x69: UN32(wasm_bits_popcount(a)); NEXT();
+        op_0x6a: BIN32(a + b); NEXT();
+        op_0x6b: BIN32(a - b); NEXT();
+        op_0x6c: BIN32(a * b); NEXT();
+        op_0x6d: op_0x6e: op_0x6f: op_0x70: {
             uint32_t result;
-            status = div32(op, (uint32_t) sp[-2], (uint32_t) sp[-1], &result);
+            status = div32(OPCODE, (uint32_t) sp[-2], (uint32_t) sp[-1], &result);
             if (status != WASM_OK)
                 goto trap;
             sp--, sp[-1] = result;
-            break;
+            NEXT();
         }
-        case 0x71: BIN32(a & b); break;
-        case 0x72: BIN32(a | b); break;
-        case 0x73: BIN32(a ^ b); break;
-        case 0x74: BIN32(a << (b & 31)); break;
-        case 0x75: BIN32((uint32_t) ((int32_t) a >> (b & 31))); break;
-        case 0x76: BIN32(a >> (b & 31)); break;
-        case 0x77: BIN32(rotl32(a, b)); break;
-        case 0x78: BIN32(rotr32(a, b)); break;
-        case 0x79: UN64(wasm_bits_clz(a, 64)); break;
-        case 0x7A: UN64(wasm_bits_ctz(a, 64)); break;
-        case 0x7B: UN64(wasm_bits_popcount(a)); break;
-        case 0x7C: BIN64(a + b); break;
-        case 0x7D: BIN64(a - b); break;
-        case 0x7E: BIN64(a * b); break;
-        case 0x7F: case 0x80: case 0x81: case 0x82: {
+        op_0x71: BIN32(a & b); NEXT();
+        op_0x72: BIN32(a | b); NEXT();
+        op_0x73: BIN32(a ^ b); NEXT();
+        op_0x74: BIN32(a << (b & 31)); NEXT();
+        op_0x75: BIN32((uint32_t) ((int32_t) a >> (b & 31))); NEXT();
+        op_0x76: BIN32(a >> (b & 31)); NEXT();
+        op_0x77: BIN32(rotl32(a, b)); NEXT();
+        op_0x78: BIN32(rotr32(a, b)); NEXT();
+        op_0x79: UN64(wasm_bits_clz(a, 64)); NEXT();
+        op_0x7a: UN64(wasm_bits_ctz(a, 64)); NEXT();
+        op_0x7b: UN64(wasm_bits_popcount(a)); NEXT();
+        op_0x7c: BIN64(a + b); NEXT();
+        op_0x7d: BIN64(a - b); NEXT();
+        op_0x7e: BIN64(a * b); NEXT();
+        op_0x7f: op_0x80: op_0x81: op_0x82: {
             uint64_t result;
-            status = div64(op, sp[-2], sp[-1], &result);
+            status = div64(OPCODE, sp[-2], sp[-1], &result);
             if (status != WASM_OK)
                 goto trap;
             sp--, sp[-1] = result;
-            break;
+            NEXT();
         }
-        case 0x83: BIN64(a & b); break;
-        case 0x84: BIN64(a | b); break;
-        case 0x85: BIN64(a ^ b); break;
-        case 0x86: BIN64(a << (b & 63)); break;
-        case 0x87: BIN64((uint64_t) ((int64_t) a >> (b & 63))); break;
-        case 0x88: BIN64(a >> (b & 63)); break;
-        case 0x89: BIN64(rotl64(a, b)); break;
-        case 0x8A: BIN64(rotr64(a, b)); break;
-        case 0xA7: UN64((uint32_t) a); break;
-        case 0xAC: UN64((int64_t) (int32_t) a); break;
-        case 0xAD: case 0xBC: case 0xBD: case 0xBE: case 0xBF: break;
-        case 0xC0: UN32((int32_t) (int8_t) a); break;
-        case 0xC1: UN32((int32_t) (int16_t) a); break;
-        case 0xC2: UN64((int64_t) (int8_t) a); break;
-        case 0xC3: UN64((int64_t) (int16_t) a); break;
-        case 0xC4: UN64((int64_t) (int32_t) a); break;
-        case 0xD0: *sp++ = 0; break;
-        case 0xD1: sp[-1] = sp[-1] == 0; break;
-        case 0xD2: *sp++ = (uintptr_t) inst->funcs[*pc++]; break;
-        case 0x25: case 0x26:
-        case OP_PREFIX_FC + 8: case OP_PREFIX_FC + 9: case OP_PREFIX_FC + 10:
-        case OP_PREFIX_FC + 11: case OP_PREFIX_FC + 12: case OP_PREFIX_FC + 13:
-        case OP_PREFIX_FC + 14: case OP_PREFIX_FC + 15: case OP_PREFIX_FC + 16:
-        case OP_PREFIX_FC + 17: {
+        op_0x83: BIN64(a & b); NEXT();
+        op_0x84: BIN64(a | b); NEXT();
+        op_0x85: BIN64(a ^ b); NEXT();
+        op_0x86: BIN64(a << (b & 63)); NEXT();
+        op_0x87: BIN64((uint64_t) ((int64_t) a >> (b & 63))); NEXT();
+        op_0x88: BIN64(a >> (b & 63)); NEXT();
+        op_0x89: BIN64(rotl64(a, b)); NEXT();
+        op_0x8a: BIN64(rotr64(a, b)); NEXT();
+        op_0xa7: UN64((uint32_t) a); NEXT();
+        op_0xac: UN64((int64_t) (int32_t) a); NEXT();
+        op_0xad: op_0xbc: op_0xbd: op_0xbe: op_0xbf: NEXT();
+        op_0xc0: UN32((int32_t) (int8_t) a); NEXT();
+        op_0xc1: UN32((int32_t) (int16_t) a); NEXT();
+        op_0xc2: UN64((int64_t) (int8_t) a); NEXT();
+        op_0xc3: UN64((int64_t) (int16_t) a); NEXT();
+        op_0xc4: UN64((int64_t) (int32_t) a); NEXT();
+        op_0xd0: *sp++ = 0; NEXT();
+        op_0xd1: sp[-1] = sp[-1] == 0; NEXT();
+        op_0xd2: *sp++ = (uintptr_t) inst->funcs[*pc++]; NEXT();
+        op_0x25: op_0x26:
+        op_prefix_fc_8: op_prefix_fc_9: op_prefix_fc_10:
+        op_prefix_fc_11: op_prefix_fc_12: op_prefix_fc_13:
+        op_prefix_fc_14: op_prefix_fc_15: op_prefix_fc_16:
+        op_prefix_fc_17: {
             // Through copies: taking the addresses of pc and sp themselves
             // would keep them out of registers in the whole loop.
             const uint32_t *pc_ = pc;
             wasm_value *sp_ = sp;
-            status = wasm_interp_bulk(inst, op, &pc_, &sp_);
+            status = wasm_interp_bulk(inst, OPCODE, &pc_, &sp_);
             pc = pc_, sp = sp_;
             if (status != WASM_OK)
                 goto trap;
-            break;
+            NEXT();
         }
-        default: { // the float instructions (the validator emits nothing else)
+        op_float: { // the float instructions (the validator emits nothing else)
             wasm_value *sp_ = sp;
-            status = wasm_interp_float(op, &sp_);
+            status = wasm_interp_float(OPCODE, &sp_);
             sp = sp_;
             if (status != WASM_OK)
                 goto trap;
-            break;
+            NEXT();
         }
-        }
-        continue;
 
     call:
         if (callee->host) {
