@@ -15,13 +15,16 @@
 // instructions, never across a branch target:
 //   OP_GET2 a b            local.get a; local.get b
 //   OP_GET_K a k           local.get a; i32.const k
-//   OP_GET_ADD_K a k       local.get a; i32.const k; i32.add
 //   OP_SET_GET a b         local.set a; local.get b
 //   OP_TEE_GET a b         local.tee a; local.get b
 //   OP_COPY a b            local.get a; local.set b
 //   OP_GET_LOAD a offset   local.get a; i32.load offset (also _LOAD8U, _LOAD16U)
-//   OP_K + (op - 0x46) k   i32.const k; op, for the i32 comparisons and the
-//                          i32 arithmetic that cannot trap (0x46..0x78)
+//   For the i32 comparisons and the i32 arithmetic that cannot trap
+//   (op in 0x46..0x78, FUSIBLE_I32 in interp.c), with x = op - 0x46:
+//   OP_K + x k             i32.const k; op
+//   OP_L + x a             local.get a; op (a is the second operand)
+//   OP_LK + x a k          local.get a; i32.const k; op
+//   OP_LL + x a b          local.get a; local.get b; op
 //   OP_BRC + (cmp - 0x45)  an i32 comparison (eqz..ge_u) and the br_if after
 //                          it: op, then the br_if's words (op target height
 //                          arity) left in place, so no branch fixup moves
@@ -39,16 +42,18 @@ enum {
     OP_RETURN,
     OP_GET2,
     OP_GET_K,
-    OP_GET_ADD_K,
     OP_SET_GET,
     OP_TEE_GET,
     OP_COPY,
     OP_GET_LOAD,
     OP_GET_LOAD8U,
     OP_GET_LOAD16U,
-    OP_K = 0x300,   // .. OP_K + 0x32
-    OP_BRC = 0x340, // .. OP_BRC + 10
-    OP_BRK = 0x350, // .. OP_BRK + 9
+    OP_K = 0x240,   // .. + 0x32
+    OP_BRC = 0x280, // .. + 10
+    OP_BRK = 0x290, // .. + 9
+    OP_L = 0x2C0,   // .. + 0x32
+    OP_LK = 0x300,  // .. + 0x32
+    OP_LL = 0x340,  // .. + 0x32 (all opcodes stay below 1024)
 };
 
 #define FIXUP_NONE UINT32_MAX

@@ -6,8 +6,8 @@
 // control instruction, so nothing is fused across a target.
 #include "validate.h"
 
-// Opcodes of the i32 binary operators that have an OP_K form (a constant
-// second operand): comparisons and arithmetic that cannot trap.
+// Opcodes of the i32 binary operators that have fused forms (OP_K, OP_L,
+// OP_LK, OP_LL): comparisons and arithmetic that cannot trap.
 static bool has_k_form(uint32_t op) {
     return (op >= 0x46 && op <= 0x4F) || op == 0x6A || op == 0x6B || op == 0x6C || (op >= 0x71 && op <= 0x78);
 }
@@ -41,20 +41,16 @@ static bool fuse_two(struct vstate *v) {
         uint32_t fused = op_b == 0x28 ? OP_GET_LOAD : op_b == 0x2D ? OP_GET_LOAD8U : OP_GET_LOAD16U;
         return replace(v, a, (uint32_t[]){fused, w[a + 1], w[b + 1]}, 3), true;
     }
-    if (op_a == OP_GET_K && op_b == 0x6A)
-        return replace(v, a, (uint32_t[]){OP_GET_ADD_K, w[a + 1], w[a + 2]}, 3), true;
-    if (op_a == 0x41 && has_k_form(op_b))
-        return replace(v, a, (uint32_t[]){OP_K + (op_b - 0x46), w[a + 1]}, 2), true;
-    // local.get; i32.const; op (fused to OP_GET_K first): get, then OP_K
-    if (op_a == OP_GET_K && has_k_form(op_b)) {
-        uint32_t local = w[a + 1], k = w[a + 2];
-        v->out.words[a] = 0x20;
-        v->out.words[a + 1] = local;
-        v->out.words[a + 2] = OP_K + (op_b - 0x46);
-        v->out.words[a + 3] = k;
-        v->out.count = a + 4;
-        v->recent[v->recent_count - 1] = a + 2; // (get, then the OP_K)
-        return true;
+    if (has_k_form(op_b)) {
+        uint32_t x = op_b - 0x46;
+        if (op_a == 0x41)
+            return replace(v, a, (uint32_t[]){OP_K + x, w[a + 1]}, 2), true;
+        if (op_a == 0x20)
+            return replace(v, a, (uint32_t[]){OP_L + x, w[a + 1]}, 2), true;
+        if (op_a == OP_GET_K)
+            return replace(v, a, (uint32_t[]){OP_LK + x, w[a + 1], w[a + 2]}, 3), true;
+        if (op_a == OP_GET2)
+            return replace(v, a, (uint32_t[]){OP_LL + x, w[a + 1], w[a + 2]}, 3), true;
     }
     return false;
 }

@@ -53,9 +53,23 @@
     uint32_t a = (uint32_t) sp[-1], b = pc[0]; \
     if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } \
     else { sp--; pc += 5; } } while (0)
-// An i32 operator whose second operand is the immediate.
-#define K32(expr) do { uint32_t a = (uint32_t) sp[-1], b = *pc++; \
-    sp[-1] = (uint32_t) (expr); } while (0)
+// The i32 binary operators with fused forms (fuse.c): opcode, result.
+#define FUSIBLE_I32(X) \
+    X(0x46, a == b) X(0x47, a != b) X(0x48, (int32_t) a < (int32_t) b) X(0x49, a < b) \
+    X(0x4A, (int32_t) a > (int32_t) b) X(0x4B, a > b) X(0x4C, (int32_t) a <= (int32_t) b) \
+    X(0x4D, a <= b) X(0x4E, (int32_t) a >= (int32_t) b) X(0x4F, a >= b) \
+    X(0x6A, a + b) X(0x6B, a - b) X(0x6C, a * b) X(0x71, a & b) X(0x72, a | b) X(0x73, a ^ b) \
+    X(0x74, a << (b & 31)) X(0x75, (uint32_t) ((int32_t) a >> (b & 31))) X(0x76, a >> (b & 31)) \
+    X(0x77, rotl32(a, b)) X(0x78, rotr32(a, b))
+// Their four fused forms: the dispatch table's entries and the handlers.
+#define TABLE_ENTRIES(op, expr) \
+    [OP_K + op - 0x46] = &&k_##op, [OP_L + op - 0x46] = &&l_##op, \
+    [OP_LK + op - 0x46] = &&lk_##op, [OP_LL + op - 0x46] = &&ll_##op,
+#define HANDLERS(op, expr) \
+    k_##op: { uint32_t a = (uint32_t) sp[-1], b = pc[0]; pc += 1; sp[-1] = (uint32_t) (expr); NEXT(); } \
+    l_##op: { uint32_t a = (uint32_t) sp[-1], b = (uint32_t) fp[pc[0]]; pc += 1; sp[-1] = (uint32_t) (expr); NEXT(); } \
+    lk_##op: { uint32_t a = (uint32_t) fp[pc[0]], b = pc[1]; pc += 2; *sp++ = (uint32_t) (expr); NEXT(); } \
+    ll_##op: { uint32_t a = (uint32_t) fp[pc[0]], b = (uint32_t) fp[pc[1]]; pc += 2; *sp++ = (uint32_t) (expr); NEXT(); }
 #define UN32(expr) do { uint32_t a = (uint32_t) sp[-1]; sp[-1] = (uint32_t) (expr); } while (0)
 #define UN64(expr) do { uint64_t a = sp[-1]; sp[-1] = (uint64_t) (expr); } while (0)
 
@@ -159,34 +173,12 @@ int wasm_interp_run(struct wasm_exec *ex) {
         [OP_BRK + 9] = &&op_brk_9,
         [OP_GET2] = &&op_get2,
         [OP_GET_K] = &&op_get_k,
-        [OP_GET_ADD_K] = &&op_get_add_k,
         [OP_SET_GET] = &&op_set_get,
         [OP_TEE_GET] = &&op_tee_get,
         [OP_COPY] = &&op_copy,
         [OP_GET_LOAD] = &&op_get_load,
         [OP_GET_LOAD8U] = &&op_get_load8u,
         [OP_GET_LOAD16U] = &&op_get_load16u,
-        [OP_K + 0x46 - 0x46] = &&op_k_0x46_0x46,
-        [OP_K + 0x47 - 0x46] = &&op_k_0x47_0x46,
-        [OP_K + 0x48 - 0x46] = &&op_k_0x48_0x46,
-        [OP_K + 0x49 - 0x46] = &&op_k_0x49_0x46,
-        [OP_K + 0x4A - 0x46] = &&op_k_0x4a_0x46,
-        [OP_K + 0x4B - 0x46] = &&op_k_0x4b_0x46,
-        [OP_K + 0x4C - 0x46] = &&op_k_0x4c_0x46,
-        [OP_K + 0x4D - 0x46] = &&op_k_0x4d_0x46,
-        [OP_K + 0x4E - 0x46] = &&op_k_0x4e_0x46,
-        [OP_K + 0x4F - 0x46] = &&op_k_0x4f_0x46,
-        [OP_K + 0x6A - 0x46] = &&op_k_0x6a_0x46,
-        [OP_K + 0x6B - 0x46] = &&op_k_0x6b_0x46,
-        [OP_K + 0x6C - 0x46] = &&op_k_0x6c_0x46,
-        [OP_K + 0x71 - 0x46] = &&op_k_0x71_0x46,
-        [OP_K + 0x72 - 0x46] = &&op_k_0x72_0x46,
-        [OP_K + 0x73 - 0x46] = &&op_k_0x73_0x46,
-        [OP_K + 0x74 - 0x46] = &&op_k_0x74_0x46,
-        [OP_K + 0x75 - 0x46] = &&op_k_0x75_0x46,
-        [OP_K + 0x76 - 0x46] = &&op_k_0x76_0x46,
-        [OP_K + 0x77 - 0x46] = &&op_k_0x77_0x46,
-        [OP_K + 0x78 - 0x46] = &&op_k_0x78_0x46,
         [0x1A] = &&op_0x1a,
         [0x1B] = &&op_0x1b,
         [0x20] = &&op_0x20,
@@ -308,6 +300,7 @@ int wasm_interp_run(struct wasm_exec *ex) {
         [OP_PREFIX_FC + 15] = &&op_prefix_fc_15,
         [OP_PREFIX_FC + 16] = &&op_prefix_fc_16,
         [OP_PREFIX_FC + 17] = &&op_prefix_fc_17,
+        FUSIBLE_I32(TABLE_ENTRIES)
     };
 #pragma GCC diagnostic pop
     for (;;) {
@@ -390,34 +383,13 @@ int wasm_interp_run(struct wasm_exec *ex) {
         op_brk_9: BRK(a >= b); NEXT();
         op_get2: sp[0] = fp[pc[0]], sp[1] = fp[pc[1]], sp += 2, pc += 2; NEXT();
         op_get_k: sp[0] = fp[pc[0]], sp[1] = pc[1], sp += 2, pc += 2; NEXT();
-        op_get_add_k: *sp++ = (uint32_t) ((uint32_t) fp[pc[0]] + pc[1]), pc += 2; NEXT();
+        FUSIBLE_I32(HANDLERS)
         op_set_get: fp[pc[0]] = sp[-1], sp[-1] = fp[pc[1]], pc += 2; NEXT();
         op_tee_get: fp[pc[0]] = sp[-1], *sp++ = fp[pc[1]], pc += 2; NEXT();
         op_copy: fp[pc[1]] = fp[pc[0]], pc += 2; NEXT();
         op_get_load: *sp++ = fp[*pc++]; LOAD(uint32_t, 4, uint64_t); NEXT();
         op_get_load8u: *sp++ = fp[*pc++]; LOAD(uint8_t, 1, uint64_t); NEXT();
         op_get_load16u: *sp++ = fp[*pc++]; LOAD(uint16_t, 2, uint64_t); NEXT();
-        op_k_0x46_0x46: K32(a == b); NEXT();
-        op_k_0x47_0x46: K32(a != b); NEXT();
-        op_k_0x48_0x46: K32((int32_t) a < (int32_t) b); NEXT();
-        op_k_0x49_0x46: K32(a < b); NEXT();
-        op_k_0x4a_0x46: K32((int32_t) a > (int32_t) b); NEXT();
-        op_k_0x4b_0x46: K32(a > b); NEXT();
-        op_k_0x4c_0x46: K32((int32_t) a <= (int32_t) b); NEXT();
-        op_k_0x4d_0x46: K32(a <= b); NEXT();
-        op_k_0x4e_0x46: K32((int32_t) a >= (int32_t) b); NEXT();
-        op_k_0x4f_0x46: K32(a >= b); NEXT();
-        op_k_0x6a_0x46: K32(a + b); NEXT();
-        op_k_0x6b_0x46: K32(a - b); NEXT();
-        op_k_0x6c_0x46: K32(a * b); NEXT();
-        op_k_0x71_0x46: K32(a & b); NEXT();
-        op_k_0x72_0x46: K32(a | b); NEXT();
-        op_k_0x73_0x46: K32(a ^ b); NEXT();
-        op_k_0x74_0x46: K32(a << (b & 31)); NEXT();
-        op_k_0x75_0x46: K32((uint32_t) ((int32_t) a >> (b & 31))); NEXT();
-        op_k_0x76_0x46: K32(a >> (b & 31)); NEXT();
-        op_k_0x77_0x46: K32(rotl32(a, b)); NEXT();
-        op_k_0x78_0x46: K32(rotr32(a, b)); NEXT();
         op_0x1a: sp--; NEXT();
         op_0x1b: {
             uint32_t cond = (uint32_t) sp[-1];
