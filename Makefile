@@ -229,7 +229,7 @@ include libs/wasi/wasi.mk
 UNIT_TESTS += $(WASM_UNIT_TESTS)
 
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
-    $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm
+    $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm $(BUILD)/host/fuzz_wasi
 
 test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) wasi-programs \
         $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check $(BUILD)/host/wasm-diff-run

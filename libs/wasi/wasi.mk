@@ -23,3 +23,10 @@ $(BUILD)/wasi/%.wasm: tests/wasi/%.c $(BUILD)/.setup-done
 
 wasi-programs: $(BUILD)/host/aster-wasm $(WASI_TEST_PROGRAMS)
 .PHONY: wasi-programs
+
+# libFuzzer on every preview 1 function with hostile arguments (make test runs it).
+$(BUILD)/host/fuzz_wasi: tests/fuzz/fuzz_wasi.c $(WASI_SRCS) $(WASI_HDRS) $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibs/wasm/include \
+	    -Ilibs/wasi/include tests/fuzz/fuzz_wasi.c $(WASI_SRCS) -o $@
