@@ -293,7 +293,14 @@ static void wasi_file_close(void *ctx, uint64_t file) {
 static bool wasi_setup(struct process *process) {
     struct wasm_app *app = process->wasm;
     const struct env *env = process->env;
-    static char words[512], vars[WASI_MAX_ENV][96]; // copied by wasi_create
+    // First the streams (system calls), then the strings: the buffers are
+    // shared, and nothing between filling them and wasi_create (which
+    // copies them) can give up the CPU.
+    app->io = kzalloc(wasi_io_size(), &process->account);
+    if (!app->io)
+        return false;
+    wasi_io_init(app->io, env);
+    static char words[512], vars[WASI_MAX_ENV][160];
     const char *argv[WASI_MAX_ARGS], *envp[WASI_MAX_ENV], *preopens[1] = {"/"};
     uint32_t argc = 0, envc = 0;
     argv[argc++] = process->name;
@@ -321,10 +328,6 @@ static bool wasi_setup(struct process *process) {
             envp[envc] = vars[envc], envc++;
         }
     }
-    app->io = kzalloc(wasi_io_size(), &process->account);
-    if (!app->io)
-        return false;
-    wasi_io_init(app->io, env);
     struct wasi_config config = {argc, argv, envc, envp, wasi_io_has_files(app->io) ? 1 : 0, preopens};
     struct wasi_backend backend = {app, wasi_stdin_read, wasi_out_write, wasi_clock_now, wasi_random,
                                    wasi_file_open, wasi_file_read, wasi_file_close};
