@@ -28,7 +28,9 @@
 //   OP_BRC + (cmp - 0x45)  an i32 comparison (eqz..ge_u) and the br_if after
 //                          it: op, then the br_if's words (op target height
 //                          arity) left in place, so no branch fixup moves
-//   OP_BRK + (cmp - 0x46)  the same with OP_K + cmp: op k, then the br_if
+//   OP_BRK + (cmp - 0x46)  the same with OP_K + cmp: op k, then the br_if;
+//                          OP_BRL, OP_BRLK, OP_BRLL likewise from OP_L,
+//                          OP_LK and OP_LL (op a [k|b], then the br_if)
 #pragma once
 #include "internal.h"
 
@@ -53,7 +55,10 @@ enum {
     OP_BRK = 0x290, // .. + 9
     OP_L = 0x2C0,   // .. + 0x32
     OP_LK = 0x300,  // .. + 0x32
-    OP_LL = 0x340,  // .. + 0x32 (all opcodes stay below 1024)
+    OP_LL = 0x340,  // .. + 0x32
+    OP_BRL = 0x380, // .. + 9
+    OP_BRLK = 0x390,
+    OP_BRLL = 0x3A0, // (all opcodes stay below 1024)
 };
 
 #define FIXUP_NONE UINT32_MAX

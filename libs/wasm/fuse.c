@@ -75,8 +75,15 @@ void wasm_fuse_br_if(struct vstate *v, uint32_t start) {
         return;
     uint32_t last = v->recent[v->recent_count - 1];
     uint32_t *w = v->out.words;
-    if (w[last] >= 0x45 && w[last] <= 0x4F && last + 1 == start)
-        w[last] = OP_BRC + (w[last] - 0x45);
-    else if (w[last] >= OP_K && w[last] <= OP_K + 9 && last + 2 == start)
-        w[last] = OP_BRK + (w[last] - OP_K);
+    uint32_t op = w[last];
+    if (op >= 0x45 && op <= 0x4F && last + 1 == start)
+        w[last] = OP_BRC + (op - 0x45);
+    else if (op >= OP_K && op <= OP_K + 9 && last + 2 == start)
+        w[last] = OP_BRK + (op - OP_K);
+    else if (op >= OP_L && op <= OP_L + 9 && last + 2 == start)
+        w[last] = OP_BRL + (op - OP_L);
+    else if (op >= OP_LK && op <= OP_LK + 9 && last + 3 == start)
+        w[last] = OP_BRLK + (op - OP_LK);
+    else if (op >= OP_LL && op <= OP_LL + 9 && last + 3 == start)
+        w[last] = OP_BRLL + (op - OP_LL);
 }

@@ -49,10 +49,6 @@
     uint32_t b = (uint32_t) sp[-1], a = popped == 2 ? (uint32_t) sp[-2] : b; (void) b; \
     if (cond) { USE_FUEL(); sp -= popped; BRANCH(pc + 1); } \
     else { sp -= popped; pc += 4; } } while (0)
-#define BRK(cond) do { \
-    uint32_t a = (uint32_t) sp[-1], b = pc[0]; \
-    if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } \
-    else { sp--; pc += 5; } } while (0)
 // The i32 binary operators with fused forms (fuse.c): opcode, result.
 #define FUSIBLE_I32(X) \
     X(0x46, a == b) X(0x47, a != b) X(0x48, (int32_t) a < (int32_t) b) X(0x49, a < b) \
@@ -61,6 +57,25 @@
     X(0x6A, a + b) X(0x6B, a - b) X(0x6C, a * b) X(0x71, a & b) X(0x72, a | b) X(0x73, a ^ b) \
     X(0x74, a << (b & 31)) X(0x75, (uint32_t) ((int32_t) a >> (b & 31))) X(0x76, a >> (b & 31)) \
     X(0x77, rotl32(a, b)) X(0x78, rotr32(a, b))
+// The comparisons among them (index op - 0x46), fused with a br_if after
+// their OP_K, OP_L, OP_LK or OP_LL form: OP_BRK, OP_BRL, OP_BRLK, OP_BRLL.
+// The br_if's words follow the operand immediates (its opcode word is
+// skipped). Fuel is spent before anything changes, so an out-of-fuel stop
+// resumes at the fused instruction.
+#define COMPARES_I32(X) \
+    X(0, a == b) X(1, a != b) X(2, (int32_t) a < (int32_t) b) X(3, a < b) X(4, (int32_t) a > (int32_t) b) \
+    X(5, a > b) X(6, (int32_t) a <= (int32_t) b) X(7, a <= b) X(8, (int32_t) a >= (int32_t) b) X(9, a >= b)
+#define BRANCH_TABLE_ENTRIES(i, cond) \
+    [OP_BRK + i] = &&brk_##i, [OP_BRL + i] = &&brl_##i, [OP_BRLK + i] = &&brlk_##i, [OP_BRLL + i] = &&brll_##i,
+#define BRANCH_HANDLERS(i, cond) \
+    brk_##i: { uint32_t a = (uint32_t) sp[-1], b = pc[0]; \
+        if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } else { sp--; pc += 5; } NEXT(); } \
+    brl_##i: { uint32_t a = (uint32_t) sp[-1], b = (uint32_t) fp[pc[0]]; \
+        if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } else { sp--; pc += 5; } NEXT(); } \
+    brlk_##i: { uint32_t a = (uint32_t) fp[pc[0]], b = pc[1]; \
+        if (cond) { USE_FUEL(); BRANCH(pc + 3); } else { pc += 6; } NEXT(); } \
+    brll_##i: { uint32_t a = (uint32_t) fp[pc[0]], b = (uint32_t) fp[pc[1]]; \
+        if (cond) { USE_FUEL(); BRANCH(pc + 3); } else { pc += 6; } NEXT(); }
 // Their four fused forms: the dispatch table's entries and the handlers.
 #define TABLE_ENTRIES(op, expr) \
     [OP_K + op - 0x46] = &&k_##op, [OP_L + op - 0x46] = &&l_##op, \
@@ -161,16 +176,6 @@ int wasm_interp_run(struct wasm_exec *ex) {
         [OP_BRC + 8] = &&op_brc_8,
         [OP_BRC + 9] = &&op_brc_9,
         [OP_BRC + 10] = &&op_brc_10,
-        [OP_BRK + 0] = &&op_brk_0,
-        [OP_BRK + 1] = &&op_brk_1,
-        [OP_BRK + 2] = &&op_brk_2,
-        [OP_BRK + 3] = &&op_brk_3,
-        [OP_BRK + 4] = &&op_brk_4,
-        [OP_BRK + 5] = &&op_brk_5,
-        [OP_BRK + 6] = &&op_brk_6,
-        [OP_BRK + 7] = &&op_brk_7,
-        [OP_BRK + 8] = &&op_brk_8,
-        [OP_BRK + 9] = &&op_brk_9,
         [OP_GET2] = &&op_get2,
         [OP_GET_K] = &&op_get_k,
         [OP_SET_GET] = &&op_set_get,
@@ -301,6 +306,7 @@ int wasm_interp_run(struct wasm_exec *ex) {
         [OP_PREFIX_FC + 16] = &&op_prefix_fc_16,
         [OP_PREFIX_FC + 17] = &&op_prefix_fc_17,
         FUSIBLE_I32(TABLE_ENTRIES)
+        COMPARES_I32(BRANCH_TABLE_ENTRIES)
     };
 #pragma GCC diagnostic pop
     for (;;) {
@@ -371,19 +377,10 @@ int wasm_interp_run(struct wasm_exec *ex) {
         op_brc_8: BRC(a <= b, 2); NEXT();
         op_brc_9: BRC((int32_t) a >= (int32_t) b, 2); NEXT();
         op_brc_10: BRC(a >= b, 2); NEXT();
-        op_brk_0: BRK(a == b); NEXT();
-        op_brk_1: BRK(a != b); NEXT();
-        op_brk_2: BRK((int32_t) a < (int32_t) b); NEXT();
-        op_brk_3: BRK(a < b); NEXT();
-        op_brk_4: BRK((int32_t) a > (int32_t) b); NEXT();
-        op_brk_5: BRK(a > b); NEXT();
-        op_brk_6: BRK((int32_t) a <= (int32_t) b); NEXT();
-        op_brk_7: BRK(a <= b); NEXT();
-        op_brk_8: BRK((int32_t) a >= (int32_t) b); NEXT();
-        op_brk_9: BRK(a >= b); NEXT();
         op_get2: sp[0] = fp[pc[0]], sp[1] = fp[pc[1]], sp += 2, pc += 2; NEXT();
         op_get_k: sp[0] = fp[pc[0]], sp[1] = pc[1], sp += 2, pc += 2; NEXT();
         FUSIBLE_I32(HANDLERS)
+        COMPARES_I32(BRANCH_HANDLERS)
         op_set_get: fp[pc[0]] = sp[-1], sp[-1] = fp[pc[1]], pc += 2; NEXT();
         op_tee_get: fp[pc[0]] = sp[-1], *sp++ = fp[pc[1]], pc += 2; NEXT();
         op_copy: fp[pc[1]] = fp[pc[0]], pc += 2; NEXT();
@@ -549,7 +546,8 @@ int wasm_interp_run(struct wasm_exec *ex) {
             if (depth == ex->max_frames || body->max_height > (uint64_t) (stack_end - new_fp))
                 TRAP(WASM_TRAP_STACK_EXHAUSTED);
             ex->frames[depth++] = (struct frame){func, pc, fp};
-            memset(sp, 0, body->local_count * sizeof *sp);
+            for (uint32_t i = 0; i < body->local_count; i++) // (usually a few: no call)
+                sp[i] = 0;
             sp += body->local_count;
             fp = new_fp, func = callee, inst = callee->instance;
             code = pc = body->words;
