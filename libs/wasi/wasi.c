@@ -14,6 +14,7 @@ enum fd_kind { FD_FREE, FD_STDIN, FD_STDOUT, FD_STDERR, FD_DIR, FD_FILE };
 struct fd {
     enum fd_kind kind;
     uint32_t dir;          // FD_DIR: its preopen index
+    bool preopen;          // FD_DIR: one of the config's (not opened as ".")
     uint64_t file, size, offset; // FD_FILE
 };
 
@@ -144,6 +145,8 @@ static uint32_t clock_time_get(struct wasi *w, const wasm_value *args) {
     if (A32(0) > 3)
         return WASI_EINVAL;
     FAULT_UNLESS(span(w, A32(2), 8));
+    if (!w->backend.clock_now)
+        return WASI_ENOSYS;
     uint32_t err = w->backend.clock_now(w->backend.ctx, A32(0), &ns);
     if (err)
         return err;
@@ -154,6 +157,10 @@ static uint32_t clock_time_get(struct wasi *w, const wasm_value *args) {
 static uint32_t random_get(struct wasi *w, const wasm_value *args) {
     uint8_t *buf = span(w, A32(0), A32(1));
     FAULT_UNLESS(buf);
+    if (!w->backend.random)
+        return WASI_ENOSYS;
+    if (A32(1) == 0)
+        return 0;
     return w->backend.random(w->backend.ctx, buf, A32(1));
 }
 
@@ -176,33 +183,52 @@ static struct fd *lookup(struct wasi *w, uint32_t fd) {
     return fd < MAX_FDS && w->fds[fd].kind != FD_FREE ? &w->fds[fd] : NULL;
 }
 
+// Checks, before any I/O, that the iovec array at `iovs` and every buffer
+// it names lie in memory and that their lengths add up to a u32 (the
+// result's type), so that a bad vector leaves nothing half done.
+static uint32_t check_iovecs(struct wasi *w, uint32_t iovs, uint32_t count, const uint8_t **vec) {
+    *vec = span(w, iovs, 8ull * count);
+    FAULT_UNLESS(*vec);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t ptr = get_u32(*vec + 8 * i), len = get_u32(*vec + 8 * i + 4);
+        FAULT_UNLESS(span(w, ptr, len));
+        total += len;
+    }
+    return total > UINT32_MAX ? WASI_EINVAL : 0;
+}
+
 // Reads into the iovecs at `iovs` from fd (at its offset, or `at` if not
-// NULL), without moving past what was read; the total in *total.
+// NULL), without moving past what was read; the total in *total. An error
+// after some bytes were read ends the walk with success, as a short read.
 static uint32_t read_iovecs(struct wasi *w, struct fd *f, uint32_t iovs, uint32_t count, uint64_t *at,
                             uint64_t *total) {
+    const uint8_t *vec;
     *total = 0;
-    const uint8_t *vec = span(w, iovs, 8ull * count);
-    FAULT_UNLESS(vec);
+    uint32_t err = check_iovecs(w, iovs, count, &vec);
+    if (err)
+        return err;
     for (uint32_t i = 0; i < count; i++) {
+        // Checked again: a read may have overwritten the vector itself.
         uint32_t ptr = get_u32(vec + 8 * i), len = get_u32(vec + 8 * i + 4);
         uint8_t *buf = span(w, ptr, len);
-        FAULT_UNLESS(buf);
+        if (!buf)
+            return *total ? 0 : WASI_EFAULT;
         if (len == 0)
             continue;
         size_t n = 0;
-        uint32_t err;
         if (f->kind == FD_STDIN) {
-            err = w->backend.stdin_read(w->backend.ctx, buf, len, &n);
+            err = w->backend.stdin_read ? w->backend.stdin_read(w->backend.ctx, buf, len, &n) : WASI_ENOSYS;
         } else {
             uint64_t offset = at ? *at : f->offset;
             err = offset >= f->size ? 0 : w->backend.file_read(w->backend.ctx, f->file, offset, buf, len, &n);
-            if (at)
-                *at += n;
-            else
-                f->offset += n;
         }
+        if (!err && n > len)
+            err = WASI_EIO; // a broken backend: do not believe it
         if (err)
             return *total ? 0 : err;
+        if (f->kind == FD_FILE)
+            *(at ? at : &f->offset) += n;
         *total += n;
         if (n < len)
             break; // a short read: do not block for more
@@ -240,20 +266,25 @@ static uint32_t fd_write(struct wasi *w, const wasm_value *args) {
     struct fd *f = lookup(w, A32(0));
     if (!f || (f->kind != FD_STDOUT && f->kind != FD_STDERR))
         return f && f->kind == FD_FILE ? WASI_ENOTCAPABLE : WASI_EBADF;
-    const uint8_t *vec = span(w, A32(1), 8ull * A32(2));
-    FAULT_UNLESS(vec && span(w, A32(3), 4));
-    uint64_t total = 0;
+    const uint8_t *vec;
+    FAULT_UNLESS(span(w, A32(3), 4));
+    uint32_t err = check_iovecs(w, A32(1), A32(2), &vec);
+    if (err)
+        return err;
+    if (!w->backend.out_write)
+        return WASI_ENOSYS;
+    uint64_t total = 0; // the vector is not written to: checked once is enough
     for (uint32_t i = 0; i < A32(2); i++) {
         uint32_t ptr = get_u32(vec + 8 * i), len = get_u32(vec + 8 * i + 4);
-        const uint8_t *buf = span(w, ptr, len);
-        FAULT_UNLESS(buf);
         if (len == 0)
             continue;
-        uint32_t err = w->backend.out_write(w->backend.ctx, f->kind == FD_STDOUT ? 1 : 2, buf, len);
+        err = w->backend.out_write(w->backend.ctx, f->kind == FD_STDOUT ? 1 : 2, w->memory->data + ptr, len);
         if (err)
-            return err;
+            break; // a failure after some output counts as a short write
         total += len;
     }
+    if (err && total == 0)
+        return err;
     FAULT_UNLESS(put_u32(w, A32(3), (uint32_t) total));
     return 0;
 }
@@ -303,7 +334,12 @@ static void describe(const struct fd *f, uint8_t *filetype, uint64_t *base, uint
     case FD_STDIN: *filetype = FILETYPE_CHARACTER_DEVICE, *base = R_FD_READ | R_POLL_FD_READWRITE; break;
     case FD_STDOUT:
     case FD_STDERR: *filetype = FILETYPE_CHARACTER_DEVICE, *base = R_FD_WRITE | R_POLL_FD_READWRITE; break;
-    case FD_DIR: *filetype = FILETYPE_DIRECTORY, *base = DIR_RIGHTS, *inheriting = FILE_RIGHTS; break;
+    // Inheriting includes the write rights so that wasi-libc asks for them
+    // when a program opens for writing, and path_open can refuse (EROFS)
+    // instead of handing out a descriptor that fails at the first write.
+    case FD_DIR:
+        *filetype = FILETYPE_DIRECTORY, *base = DIR_RIGHTS, *inheriting = FILE_RIGHTS | WRITE_RIGHTS;
+        break;
     default: *filetype = FILETYPE_REGULAR_FILE, *base = FILE_RIGHTS; break;
     }
 }
@@ -347,7 +383,7 @@ static uint32_t fd_filestat_get(struct wasi *w, const wasm_value *args) {
 
 static uint32_t fd_prestat_get(struct wasi *w, const wasm_value *args) {
     struct fd *f = lookup(w, A32(0));
-    if (!f || f->kind != FD_DIR)
+    if (!f || f->kind != FD_DIR || !f->preopen)
         return WASI_EBADF;
     uint8_t *out = span(w, A32(1), 8);
     FAULT_UNLESS(out);
@@ -359,7 +395,7 @@ static uint32_t fd_prestat_get(struct wasi *w, const wasm_value *args) {
 
 static uint32_t fd_prestat_dir_name(struct wasi *w, const wasm_value *args) {
     struct fd *f = lookup(w, A32(0));
-    if (!f || f->kind != FD_DIR)
+    if (!f || f->kind != FD_DIR || !f->preopen)
         return WASI_EBADF;
     const char *name = w->preopens[f->dir];
     size_t len = strlen(name);
@@ -655,6 +691,8 @@ int wasi_create(const struct wasm_allocator *alloc, const struct wasi_config *co
     memset(w, 0, sizeof(*w));
     w->alloc = *alloc;
     w->backend = *backend;
+    if (!backend->file_read || !backend->file_close)
+        w->backend.file_open = NULL; // no files unless all three are there
     w->strings_size = bytes;
     w->argv = alloc->alloc(alloc->ctx, (vectors ? vectors : 1) * sizeof(char *));
     w->strings = alloc->alloc(alloc->ctx, bytes ? bytes : 1);
@@ -675,7 +713,7 @@ int wasi_create(const struct wasm_allocator *alloc, const struct wasi_config *co
     w->fds[1].kind = FD_STDOUT;
     w->fds[2].kind = FD_STDERR;
     for (uint32_t i = 0; i < w->preopen_count; i++)
-        w->fds[3 + i] = (struct fd){.kind = FD_DIR, .dir = i};
+        w->fds[3 + i] = (struct fd){.kind = FD_DIR, .dir = i, .preopen = true};
     *out = w;
     return WASM_OK;
 }

@@ -10,14 +10,16 @@ import subprocess
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUNNER = os.path.join(ROOT, 'build', 'host', 'aster-wasm')
-PROGRAMS = os.path.join(ROOT, 'build', 'wasi')
-SHOUT = os.path.join(ROOT, 'build', 'wapps', 'shout.wasm')
+# The build directory: `make BUILD=dir wasi-tests` passes it as ASTER_BUILD.
+BUILD = os.path.join(ROOT, os.environ.get('ASTER_BUILD', 'build'))
+RUNNER = os.path.join(BUILD, 'host', 'aster-wasm')
+PROGRAMS = os.path.join(BUILD, 'wasi')
+SHOUT = os.path.join(BUILD, 'wapps', 'shout.wasm')
 
 
 def run(*args, stdin='', cwd=ROOT):
     if not os.path.exists(RUNNER):
-        pytest.fail('build/host/aster-wasm is missing: run `make test`')
+        pytest.fail(f'{RUNNER} is missing: run `make test` or `make wasi-tests`')
     return subprocess.run([RUNNER, *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=60)
 
 
@@ -31,6 +33,15 @@ def test_stdin_to_stdout_with_environment_and_arguments():
     assert result.stdout == '> ABC\n> XYZ\n'
     assert result.stderr == ('shout: argument 1: one\nshout: argument 2: two\n'
                              'shout: 2 lines, 8 bytes\n')
+
+
+def test_lines_from_stdin_through_printf():
+    result = run(program('upper'), stdin='hello\nWasi world\nno newline')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '1: HELLO\n2: WASI WORLD\n3: NO NEWLINE3 lines, 27 bytes\n'
+    assert result.stderr == ''
+    result = run(program('upper'), stdin='')
+    assert result.stdout == '0 lines, 0 bytes\n'
 
 
 def test_arguments_environment_and_exit_status():
@@ -49,10 +60,15 @@ def test_files_are_read_only_and_confined_to_the_preopened_directory(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         'size 25, bytes 6..9 "worl"',
+        'stat ok: size 25 and 25, regular',
+        'pread 5 "hello", then at 0/25',
         'write: Read-only file system',
+        'write-only: Read-only file system',
         'create: Read-only file system',
         'escape: Capabilities insufficient',
-        'clock monotonic, random ok',
+        'absolute: Capabilities insufficient',
+        'write to a read-only descriptor: Bad file descriptor',
+        'clock monotonic, resolution ok, random ok',
     ]
     assert not (tmp_path / 'data' / 'new.txt').exists()
     for path in ('data/../secret.txt', 'data/link.txt', 'data/missing.txt'):
@@ -72,10 +88,18 @@ def test_a_file_of_the_boot_file_system_through_shout():
 def test_unsupported_calls_and_bad_pointers_are_errors():
     result = run(program('unsupported'))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        'fd_advise 52', 'path_create_directory 52', 'sock_shutdown 52', 'poll_oneoff 52',
-        'fd_write far 21', 'args_sizes_get far 21', 'random_get far 21', 'fd_read bad fd 8',
+    unsupported = [
+        'fd_advise', 'fd_allocate', 'fd_datasync', 'fd_fdstat_set_flags', 'fd_fdstat_set_rights',
+        'fd_filestat_set_size', 'fd_filestat_set_times', 'fd_pwrite', 'fd_readdir', 'fd_renumber', 'fd_sync',
+        'path_create_directory', 'path_filestat_set_times', 'path_link', 'path_readlink',
+        'path_remove_directory', 'path_rename', 'path_symlink', 'path_unlink_file', 'poll_oneoff',
+        'proc_raise', 'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
     ]
+    assert result.stdout.splitlines() == [f'{name} 52' for name in unsupported] + [
+        'fd_write far 21', 'fd_write good then far 21', 'fd_write far vector 21', 'fd_write far result 21',
+        'fd_read wrapping length 21', 'args_sizes_get far 21', 'random_get far 21', 'fd_read bad fd 8',
+        'fd_write to stdin 8', 'fd_close bad fd 8',
+    ]  # nothing of "good then far" was written: the vector is checked first
 
 
 def test_a_trap_is_reported():
@@ -85,14 +109,66 @@ def test_a_trap_is_reported():
     assert result.stderr == 'aster-wasm: trap: integer divide by zero\n'
 
 
+def test_a_trap_in_a_hand_made_module_is_reported(tmp_path):
+    # (memory (export "memory") 1) (func (export "_start") unreachable)
+    body = b'\x00\x00\x0b'  # no locals, unreachable, end
+    code = section(10, b'\x01' + bytes([len(body)]) + body)
+    exports = section(7, b'\x02' + name(b'memory') + b'\x02\x00' + name(b'_start') + b'\x00\x00')
+    path = module(tmp_path, 'unreachable', TYPE_VOID + section(3, b'\x01\x00') + section(5, b'\x01\x00\x01')
+                  + exports + code)
+    result = run(path)
+    assert result.returncode == 1
+    assert result.stderr == 'aster-wasm: trap: unreachable\n'
+
+
 def test_bad_modules_are_refused(tmp_path):
     truncated = tmp_path / 'truncated.wasm'
     truncated.write_bytes(open(SHOUT, 'rb').read()[:100])
     result = run(str(truncated))
     assert result.returncode == 1
     assert result.stderr.startswith(f'aster-wasm: {truncated}: unexpected end')
-    result = run(os.path.join(ROOT, 'build', 'wapps', 'echo.wasm'))
+    # (import "env" "f" (func)): not WASI.
+    other = module(tmp_path, 'other', TYPE_VOID + section(2, b'\x01' + name(b'env') + name(b'f') + b'\x00\x00'))
+    result = run(other)
     assert result.returncode == 1
     assert 'an import is not WASI preview 1' in result.stderr
+    # (import "wasi_snapshot_preview1" "fd_write" (func)): the wrong type.
+    wrong = module(tmp_path, 'wrong', TYPE_VOID + section(
+        2, b'\x01' + name(b'wasi_snapshot_preview1') + name(b'fd_write') + b'\x00\x00'))
+    result = run(wrong)
+    assert result.returncode == 1
+    assert 'has the wrong type' in result.stderr
+    result = run(module(tmp_path, 'empty', b''))
+    assert result.returncode == 1
+    assert 'not a WASI command' in result.stderr
+    result = run(str(tmp_path / 'missing.wasm'))
+    assert result.returncode == 1
+    assert result.stderr == f'aster-wasm: {tmp_path}/missing.wasm: No such file or directory\n'
     result = run('--bogus')
     assert result.returncode == 2 and result.stderr.startswith('usage: aster-wasm')
+    result = run('--dir')
+    assert result.returncode == 2 and result.stderr.startswith('usage: aster-wasm')
+
+
+def test_options_end_at_the_program_or_at_double_dash():
+    result = run('--', program('args'), '--env', 'X=1')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ['argv[1] = --env', 'argv[2] = X=1']
+
+
+# Hand-made binary modules for the load errors.
+TYPE_VOID = bytes([1, 4, 1, 0x60, 0, 0])  # type section: one type, () -> ()
+
+
+def name(text):
+    return bytes([len(text)]) + text
+
+
+def section(section_id, body):
+    return bytes([section_id, len(body)]) + body
+
+
+def module(tmp_path, stem, sections):
+    path = tmp_path / f'{stem}.wasm'
+    path.write_bytes(b'\0asm\x01\0\0\0' + sections)
+    return str(path)

@@ -4,6 +4,7 @@
 //
 //   --dir DIR         preopen DIR (read-only) under its own name
 //   --env NAME=VALUE  an environment variable (repeatable)
+//   --                the end of the options
 //
 // stdin, stdout and stderr are the host's; argv[0] is FILE. The exit status
 // is the program's (proc_exit), 0 when _start returns, or 1 after a load
@@ -132,7 +133,12 @@ static uint16_t host_file_open(void *ctx, uint32_t dir, const char *path, size_t
     if (fd < 0)
         return errno_to_wasi(errno);
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return errno_to_wasi(err);
+    }
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
         return S_ISDIR(st.st_mode) ? WASI_EISDIR : WASI_EACCES;
     }
@@ -177,7 +183,7 @@ static uint8_t *read_whole(const char *path, size_t *len) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: aster-wasm [--dir DIR]... [--env NAME=VALUE]... FILE.wasm [ARGS...]\n");
+    fprintf(stderr, "usage: aster-wasm [--dir DIR]... [--env NAME=VALUE]... [--] FILE.wasm [ARGS...]\n");
     return 2;
 }
 
@@ -206,7 +212,10 @@ int main(int argc, char **argv) {
     uint32_t num_dirs = 0, num_env = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc && num_dirs < MAX_DIRS) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc && num_dirs < MAX_DIRS) {
             const char *dir = argv[++i];
             host.dir_fds[num_dirs] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (host.dir_fds[num_dirs] < 0) {

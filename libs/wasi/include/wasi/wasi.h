@@ -19,23 +19,32 @@ enum {
     WASI_EROFS = 69, WASI_ESPIPE = 70, WASI_ENOTCAPABLE = 76,
 };
 
-// What the embedder provides; every result is a WASI errno (0: success).
-// Paths given to file_open are relative to preopened directory `dir`,
-// normalized (no "." or ".." component, no empty one, no leading slash) and
-// not NUL-terminated. Files are read-only.
+// What the embedder provides: only I/O. Every result is a WASI errno (0:
+// success). Buffers handed to the backend are already checked to lie in
+// linear memory, and are never empty. Paths given to file_open are relative
+// to preopened directory `dir` (an index into wasi_config.preopens),
+// normalized (no "." or ".." component, no empty one, no leading slash, no
+// NUL) and not NUL-terminated. Files are read-only. A hook left NULL makes
+// its calls return ENOSYS (stdin, clocks, random, stdout/stderr); without
+// all three file hooks, path_open returns ENOTCAPABLE.
 struct wasi_backend {
     void *ctx;
-    // fd 0: up to len bytes into buf; *n = 0 at the end of input. May block.
+    // fd 0: up to len bytes into buf; *n = 0 at the end of input (*n > len
+    // is taken as EIO). May block.
     uint16_t (*stdin_read)(void *ctx, void *buf, size_t len, size_t *n);
     // fd 1 (stdout) and 2 (stderr): all len bytes.
     uint16_t (*out_write)(void *ctx, int fd, const void *buf, size_t len);
     // Clock ids: 0 realtime, 1 monotonic, 2 process CPU time, 3 thread CPU time.
     uint16_t (*clock_now)(void *ctx, uint32_t clock_id, uint64_t *ns);
     uint16_t (*random)(void *ctx, void *buf, size_t len);
-    // May be NULL: then every path_open fails with ENOTCAPABLE.
+    // Opens `path` under preopen `dir` and reports a handle and the size
+    // (which SEEK_END uses); ENOENT, EISDIR, ENOTCAPABLE, ... otherwise.
     uint16_t (*file_open)(void *ctx, uint32_t dir, const char *path, size_t len, uint64_t *file,
                           uint64_t *size);
+    // Up to len bytes at `offset`, which is below the size file_open gave.
     uint16_t (*file_read)(void *ctx, uint64_t file, uint64_t offset, void *buf, size_t len, size_t *n);
+    // Called once per successful file_open: by fd_close, wasi_free, or when
+    // path_open cannot keep the file (full table, O_DIRECTORY on a file).
     void (*file_close)(void *ctx, uint64_t file);
 };
 
@@ -66,5 +75,5 @@ void wasi_bind_memory(struct wasi *wasi, struct wasm_memory *memory);
 // True once the program called proc_exit (its host function then returns
 // WASM_TRAP_HOST, so the run ends); *code is the status it gave.
 bool wasi_exited(const struct wasi *wasi, uint32_t *code);
-// True if the module imports anything from wasi_snapshot_preview1.
+// True if an import module name is "wasi_snapshot_preview1".
 bool wasi_name_is_module(struct wasm_name module);
