@@ -38,7 +38,7 @@ APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
 KERNEL_SRCS := $(wildcard kernel/*.c $(filter-out %/wasi_io.c,$(wildcard kernel/isolation/*.c)) \
     kernel/arch/riscv64/*.c \
     kernel/arch/riscv64/*.S) $(filter-out libs/c/malloc.c,$(wildcard libs/c/*.c)) libs/fdt/fdt.c \
-    libs/aster/src/error.c $(wildcard libs/wasm/*.c) libs/wasi/wasi.c
+    libs/aster/src/error.c $(wildcard libs/wasm/*.c libs/wasi/*.c)
 # (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 APP_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(wildcard libs/aster/src/*.c)) \

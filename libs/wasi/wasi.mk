@@ -11,8 +11,8 @@
 #   wasi-kernel-check            compile libs/wasi/*.c with the kernel's riscv64 flags
 #   wasi-tests                   all of the above, then the runner's pytest suite
 
-WASI_SRCS := libs/wasi/wasi.c
-WASI_HDRS := libs/wasi/include/wasi/wasi.h
+WASI_SRCS := $(wildcard libs/wasi/*.c)
+WASI_HDRS := libs/wasi/include/wasi/wasi.h libs/wasi/internal.h
 WASI_TEST_PROGRAMS := $(patsubst tests/wasi/%.c,$(BUILD)/wasi/%.wasm,$(wildcard tests/wasi/*.c))
 
 $(BUILD)/host/aster-wasm: tools/aster-wasm/main.c $(WASI_SRCS) $(WASI_HDRS) $(WASM_SRCS) $(WASM_HDRS)
