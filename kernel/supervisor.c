@@ -22,7 +22,7 @@ static void restart_fire(struct ktimer *timer) {
     struct supervisor *supervisor = container_of(timer, struct supervisor, timer);
     supervisor->restarts++;
     INFO("restarting %s (restart %u); free memory %lu bytes", supervisor->name, supervisor->restarts,
-         (unsigned long) (page_free_count() * PAGE_SIZE + kmalloc_free_bytes()));
+         (unsigned long) (kmalloc_free_pages() * PAGE_SIZE));
     relaunch_app((uint32_t) (supervisor - supervisors));
 }
 
