@@ -27,8 +27,15 @@ static error_t grow(struct handle_table *table) {
     return OK;
 }
 
-bool handle_has_room(struct handle_table *table, uint32_t count) {
-    return table->count + count <= table->limit;
+error_t handle_reserve(struct handle_table *table, uint32_t count) {
+    if (table->count + count > table->limit)
+        return E_TOO_MANY_HANDLES;
+    while (table->count + count > table->capacity) {
+        error_t err = grow(table);
+        if (err)
+            return err;
+    }
+    return OK;
 }
 
 handle_t handle_install(struct handle_table *table, struct object *object, uint32_t rights) {
@@ -55,6 +62,8 @@ void handle_remove(struct handle_table *table, handle_t handle, struct object **
                    uint32_t *rights) {
     struct handle_entry *entry = &table->entries[((uint32_t) handle & ((1u << SLOT_BITS) - 1)) - 1];
     poll_forget_handle(entry->object, table, handle);
+    if (entry->object->type == OBJECT_POLL)
+        poll_handle_removed((struct poll *) entry->object);
     *object = entry->object;
     if (rights)
         *rights = entry->rights;

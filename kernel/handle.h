@@ -26,8 +26,10 @@ void handle_table_init(struct handle_table *table, struct account *account, uint
 // Installs `object` (taking over the caller's reference) and returns its
 // handle, or E_TOO_MANY_HANDLES / E_NO_MEMORY (the caller keeps its reference).
 handle_t handle_install(struct handle_table *table, struct object *object, uint32_t rights);
-// True if `count` more handles could be installed right now.
-bool handle_has_room(struct handle_table *table, uint32_t count);
+// Makes sure `count` more handles can be installed: then the next `count`
+// handle_install calls cannot fail. E_TOO_MANY_HANDLES past the quota,
+// E_NO_MEMORY if the table cannot grow.
+error_t handle_reserve(struct handle_table *table, uint32_t count);
 // Finds the entry for `handle`; checks its type (0 = any) and rights.
 // Errors: E_INVALID_HANDLE, E_WRONG_TYPE, E_NO_RIGHT.
 // (Inline: every system call on a handle starts here.)

@@ -88,12 +88,13 @@ static NOINLINE long syscall_thread_spawn(long entry, long arg) {
     error_t err = process->isolation->check_entry(process, (uintptr_t) entry);
     if (err)
         return err;
-    if (!handle_has_room(&process->handles, 1))
-        return E_TOO_MANY_HANDLES;
+    if ((err = handle_reserve(&process->handles, 1)))
+        return err;
     struct thread *thread = process->isolation->spawn(process, (uintptr_t) entry, (uintptr_t) arg);
     if (!thread)
         return E_NO_MEMORY;
-    return install(&thread->object, RIGHT_READ);
+    // Reserved, so this cannot fail: the thread is already runnable.
+    return handle_install(&process->handles, &thread->object, RIGHT_READ);
 }
 
 static NOINLINE NORETURN void syscall_thread_exit(void) { thread_exit(); }
@@ -108,10 +109,14 @@ static NOINLINE long syscall_system_exit(long status) {
 
 static NOINLINE long syscall_memory_stats(long stats_out) {
     struct process *process = caller();
+    struct kmalloc_stats slabs;
+    kmalloc_stats(&slabs);
     struct memory_stats stats = {
-        .free_bytes = page_free_count() * PAGE_SIZE + kmalloc_free_bytes(),
+        .free_bytes = kmalloc_free_pages() * PAGE_SIZE,
         .app_used = process->account.used,
         .app_handles = process->handles.count,
+        .slab_bytes = (slabs.slab_pages - slabs.empty_slab_pages) * PAGE_SIZE,
+        .slab_free = slabs.slab_free_bytes,
     };
     return copy_to(stats_out, &stats, sizeof(stats));
 }

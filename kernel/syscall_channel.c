@@ -5,35 +5,29 @@
 
 NOINLINE long syscall_channel_create(long first_out, long second_out) {
     struct process *process = caller();
-    if (!handle_has_room(&process->handles, 2))
-        return E_TOO_MANY_HANDLES;
     error_t err = check_writable(first_out, sizeof(handle_t));
     if (!err)
         err = check_writable(second_out, sizeof(handle_t));
+    if (!err)
+        err = handle_reserve(&process->handles, 2);
     if (err)
         return err;
     struct channel *a, *b;
     if ((err = channel_create(&process->account, &a, &b)))
         return err;
     uint32_t rights = RIGHT_READ | RIGHT_WRITE | RIGHT_POLL;
-    handle_t first = install(&a->object, rights);
-    if (IS_ERROR(first)) {
-        object_unref(&b->object);
-        return first;
-    }
-    handle_t second = install(&b->object, rights);
-    if (IS_ERROR(second)) {
-        close_handle(first);
-        return second;
-    }
+    handle_t first = handle_install(&process->handles, &a->object, rights); // reserved: cannot fail
+    handle_t second = handle_install(&process->handles, &b->object, rights);
     copy_to(first_out, &first, sizeof(first));
     copy_to(second_out, &second, sizeof(second));
     return OK;
 }
 
 // Copies in and checks the handles an app wants to send: valid, distinct,
-// and neither the sending endpoint nor its peer (a channel queued inside
-// itself would never close). Out of line: most messages carry none.
+// neither the sending endpoint nor its peer (a channel queued inside itself
+// would never close), and no channel that has channels queued at it
+// (E_BUSY: that could close a cycle; channel_may_travel). Out of line: most
+// messages carry none.
 static NOINLINE error_t check_transfer(struct channel *channel, long handles_in, int count,
                                        handle_t *handles) {
     error_t err = copy_from(handles, handles_in, count * sizeof(handle_t));
@@ -45,6 +39,8 @@ static NOINLINE error_t check_transfer(struct channel *channel, long handles_in,
             return err;
         if (object == &channel->object || object == &channel->peer->object)
             return E_INVALID_ARG;
+        if (object->type == OBJECT_CHANNEL && !channel_may_travel((struct channel *) object))
+            return E_BUSY;
         for (int j = 0; j < i; j++)
             if (handles[j] == handles[i])
                 return E_INVALID_ARG;
@@ -92,25 +88,15 @@ NOINLINE long syscall_channel_send(long ch, long info, long data, long handles_i
     return OK;
 }
 
-// Installs the handles a message carries into the caller's table and tells
-// the app their numbers; on failure nothing is installed and the message
-// keeps them. Out of line: most messages carry none.
-static NOINLINE error_t receive_handles(struct message *message, long handles_out) {
+// Installs the handles a message carries into the caller's table (room
+// reserved) and tells the app their numbers. Out of line: most messages
+// carry none.
+static NOINLINE void receive_handles(struct message *message, long handles_out) {
     struct handle_table *table = &caller()->handles;
     handle_t handles[MESSAGE_HANDLES_MAX];
-    for (uint32_t i = 0; i < message->num_handles; i++) {
+    for (uint32_t i = 0; i < message->num_handles; i++)
         handles[i] = handle_install(table, message->handles[i].object, message->handles[i].rights);
-        if (IS_ERROR(handles[i])) { // out of memory
-            error_t err = handles[i];
-            while (i-- > 0) {
-                struct object *taken;
-                handle_remove(table, handles[i], &taken, NULL);
-            }
-            return err;
-        }
-    }
     copy_to(handles_out, handles, message->num_handles * sizeof(handle_t));
-    return OK;
 }
 
 NOINLINE long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out) {
@@ -126,15 +112,14 @@ NOINLINE long syscall_channel_recv(long ch, long buf, long buf_len, long handles
     uint32_t count = message->num_handles;
     if (buf_len < 0 || len > (size_t) buf_len)
         return E_TOO_LARGE;
-    struct process *process = caller();
-    if (!handle_has_room(&process->handles, count))
-        return E_TOO_MANY_HANDLES;
     if (count > 0 && (err = check_writable(handles_out, count * sizeof(handle_t))))
+        return err;
+    if (count > 0 && (err = handle_reserve(&caller()->handles, count)))
         return err;
     if ((err = copy_to(buf, message->data, len)))
         return err;
-    if (count > 0 && (err = receive_handles(message, handles_out)))
-        return err;
+    if (count > 0)
+        receive_handles(message, handles_out);
     msginfo_t info = message->info;
     channel_pop(channel, message);
     message->num_handles = 0; // the references now belong to the handles

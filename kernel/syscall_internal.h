@@ -44,13 +44,6 @@ static inline long install(struct object *object, uint32_t rights) {
     return handle;
 }
 
-// Closes a handle the caller holds (known to be valid).
-static inline void close_handle(handle_t handle) {
-    struct object *object;
-    handle_remove(&caller()->handles, handle, &object, NULL);
-    object_unref(object);
-}
-
 long syscall_channel_create(long first_out, long second_out);
 long syscall_channel_send(long ch, long info, long data, long handles);
 long syscall_channel_recv(long ch, long buf, long buf_len, long handles_out);

@@ -13,7 +13,7 @@ void main(struct env *env) {
     char data[64];
     for (;;) {
         sys_poll_wait(poll, -1);
-        long info = sys_channel_recv(client, data, sizeof(data), NULL);
+        int64_t info = sys_channel_recv(client, data, sizeof(data), NULL);
         if (info == E_NO_PEER)
             return;
         if (!IS_ERROR(info))

@@ -18,7 +18,7 @@ static handle_t open_file(handle_t fs, const char *path) {
         return err;
     static struct msg_buffer buf;
     struct msg reply;
-    long type = msg_wait(fs, &buf, &reply);
+    int64_t type = msg_wait(fs, &buf, &reply);
     if (type == MSG_OPEN_REPLY)
         return reply.open_reply.channel;
     msg_close_handles(&reply);
@@ -41,7 +41,7 @@ void main(struct env *env) {
         stream_stdin(&in, env);
     }
     static char buf[MESSAGE_DATA_MAX];
-    long len;
+    int64_t len;
     while ((len = stream_read(&in, buf, sizeof(buf))) > 0) {
         if (stream_write(&out, buf, len) != OK)
             break; // the reader has gone: nothing more to do

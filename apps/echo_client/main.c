@@ -13,7 +13,7 @@ void main(struct env *env) {
         int len = snprintf(text, sizeof(text), "hello #%d from echo_client", i);
         error_t err = msg_send_data(echo, text, len);
         struct msg reply;
-        long type = err ? err : msg_wait(echo, &buf, &reply);
+        int64_t type = err ? err : msg_wait(echo, &buf, &reply);
         if (type == E_NO_PEER && env_bool(env, "reconnect")) {
             // The server ended (and is being restarted): ask again.
             INFO("server gone; reconnecting");

@@ -10,7 +10,7 @@ void main(struct env *env) {
     stream_stdin(&in, env);
     stream_stdout(&out, env);
     line_reader_init(&reader, &in);
-    long len;
+    int64_t len;
     for (int64_t n = 0; n < wanted && (len = line_read(&reader)) > 0; n++)
         if (stream_write(&out, reader.line, len) != OK)
             break;

@@ -53,11 +53,11 @@ static void exhaust_quotas(void) {
     while (count < 4094 && (err = sys_channel_create(&handles[count], &handles[count + 1])) == OK)
         count += 2;
     EXPECT_EQ(err, E_TOO_MANY_HANDLES);
-    long timer = sys_timer_create();
+    int64_t timer = sys_timer_create();
     EXPECT_EQ(timer, E_TOO_MANY_HANDLES);
     for (int i = 0; i < count; i++)
         EXPECT_EQ(sys_handle_close(handles[i]), OK);
-    long heap;
+    int64_t heap;
     while (!IS_ERROR(heap = sys_heap_grow(64 * 1024)))
         ;
     EXPECT_EQ(heap, E_QUOTA);

@@ -10,7 +10,7 @@ static void test_basic(void) {
     EXPECT_EQ(sys_channel_create(&a, &b), OK);
     EXPECT_EQ(sys_channel_recv(b, buf, sizeof(buf), NULL), E_EMPTY);
     EXPECT_EQ(sys_channel_send(a, MSGINFO(7, 0, 5), "hello", NULL), OK);
-    long info = sys_channel_recv(b, buf, sizeof(buf), NULL);
+    int64_t info = sys_channel_recv(b, buf, sizeof(buf), NULL);
     EXPECT_EQ(MSGINFO_TYPE(info), 7);
     EXPECT_EQ(MSGINFO_LEN(info), 5);
     EXPECT_EQ(memcmp(buf, "hello", 5), 0);
@@ -93,7 +93,7 @@ static void test_handle_transfer(void) {
     EXPECT_EQ(sys_channel_send(a, MSGINFO(9, 1, 4), "move", &c), OK);
     EXPECT_EQ(sys_handle_restrict(c, RIGHT_ALL), E_INVALID_HANDLE);
     handle_t received[MESSAGE_HANDLES_MAX] = {0};
-    long info = sys_channel_recv(b, buf, sizeof(buf), received);
+    int64_t info = sys_channel_recv(b, buf, sizeof(buf), received);
     EXPECT_EQ(MSGINFO_HANDLES(info), 1);
     EXPECT_EQ(MSGINFO_TYPE(info), 9);
     EXPECT_TRUE(received[0] > 0);
@@ -166,7 +166,7 @@ static void test_log(void) {
     EXPECT_EQ(sys_nop(), OK);
     INFO("log marker %d", 4711);
     static char tail[256];
-    long len = sys_log_read(tail, sizeof(tail) - 1);
+    int64_t len = sys_log_read(tail, sizeof(tail) - 1);
     EXPECT_TRUE(len > 0 && len < (long) sizeof(tail));
     tail[len > 0 ? len : 0] = '\0';
     EXPECT_TRUE(strstr(tail, "[test_channel] log marker 4711\n") != NULL);

@@ -100,6 +100,33 @@ static void test_several_waiters(void) {
     EXPECT_EQ(sys_thread_spawn((void (*)(void *)) 0x1234, NULL), E_BAD_ADDRESS);
 }
 
+static handle_t closing_poll;
+static volatile int64_t closed_result;
+
+static void waiter_forever(void *unused) {
+    (void) unused;
+    closed_result = sys_poll_wait(closing_poll, -1);
+    sys_thread_exit();
+}
+
+// Closing the handle of a poll set that a thread waits on (with no timeout)
+// ends that wait; a thread handle cannot be polled.
+static void test_close_wakes_waiters(void) {
+    closing_poll = sys_poll_create();
+    closed_result = 1;
+    int64_t thread = sys_thread_spawn(waiter_forever, NULL);
+    EXPECT_TRUE(thread > 0);
+    sleep_ms(5); // it is blocked now
+    EXPECT_EQ(closed_result, 1);
+    EXPECT_EQ(sys_handle_close(closing_poll), OK);
+    sleep_ms(5);
+    EXPECT_EQ(closed_result, E_INVALID_HANDLE);
+    handle_t poll = sys_poll_create();
+    EXPECT_EQ(sys_poll_add(poll, (handle_t) thread, EVENT_READABLE), E_NOT_SUPPORTED);
+    sys_handle_close((handle_t) thread);
+    sys_handle_close(poll);
+}
+
 static void test_timers(void) {
     handle_t poll = sys_poll_create();
     handle_t timer = sys_timer_create();
@@ -138,7 +165,7 @@ static void test_thread_churn(void) {
     for (long round = 0; round < 200; round++) {
         if (round == 20)
             sys_memory_stats(&before); // after the first stacks exist
-        long thread = sys_thread_spawn(short_lived, (void *) round);
+        int64_t thread = sys_thread_spawn(short_lived, (void *) round);
         EXPECT_TRUE(thread > 0);
         long echoed = -1;
         sys_poll_wait(poll, -1);
@@ -159,6 +186,7 @@ void main(struct env *env) {
     test_events();
     test_timeout();
     test_several_waiters();
+    test_close_wakes_waiters();
     test_timers();
     test_thread_churn();
     test_finish();

@@ -18,7 +18,7 @@ void main(struct env *env) {
     static char buf[MESSAGE_DATA_MAX];
     uint64_t lines = 0, words = 0, bytes = 0;
     bool in_word = false;
-    long len;
+    int64_t len;
     while ((len = stream_read(&in, buf, sizeof(buf))) > 0) {
         bytes += len;
         for (long i = 0; i < len; i++) {

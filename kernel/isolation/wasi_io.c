@@ -64,7 +64,7 @@ bool wasi_io_has_files(const struct wasi_io *io) { return io->fs != HANDLE_INVAL
 uint16_t wasi_io_stdin_read(struct wasi_io *io, void *buf, size_t len, size_t *n) {
     *n = 0;
     if (io->pending_at == io->pending_len) {
-        long got = stream_read(&io->in, io->pending, sizeof(io->pending));
+        int64_t got = stream_read(&io->in, io->pending, sizeof(io->pending));
         if (got < 0)
             return WASI_EIO;
         io->pending_at = 0;
@@ -88,7 +88,7 @@ uint16_t wasi_io_write(struct wasi_io *io, int fd, const void *buf, size_t len) 
 // Sends a request on `ch` and waits for the reply of the same call.
 static long call(struct wasi_io *io, handle_t ch, struct msg *reply) {
     for (;;) {
-        long type = msg_wait(ch, &io->buffer, reply);
+        int64_t type = msg_wait(ch, &io->buffer, reply);
         if (type < 0)
             return type;
         if (reply->call_id == io->next_call - 1)

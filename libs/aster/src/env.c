@@ -65,7 +65,7 @@ const void *env_blob(const struct env *env, const char *name, size_t *size) {
 handle_t env_reconnect(const struct env *env, const char *name) {
     if (!find(env, name, ENV_CHANNEL))
         return E_NOT_FOUND;
-    long handle = sys_service_reconnect(name, strlen(name));
+    int64_t handle = sys_service_reconnect(name, strlen(name));
     if (IS_ERROR(handle))
         ERROR("cannot reconnect to \"%s\": %s", name, error_name(handle));
     return (handle_t) handle;

@@ -12,21 +12,21 @@ static const struct error_entry errors[] = {
 #undef ASTER_ERROR_ENTRY
 };
 
-static const struct error_entry *error_lookup(long err) {
-    long index = -err;
-    if (index <= 0 || index >= (long) (sizeof(errors) / sizeof(errors[0])))
+static const struct error_entry *error_lookup(long long err) {
+    long long index = -err;
+    if (index <= 0 || index >= (long long) (sizeof(errors) / sizeof(errors[0])))
         return NULL;
     return &errors[index];
 }
 
-const char *error_name(long err) {
+const char *error_name(long long err) {
     if (err >= 0)
         return "OK";
     const struct error_entry *e = error_lookup(err);
     return e ? e->name : "E_UNKNOWN";
 }
 
-const char *error_text(long err) {
+const char *error_text(long long err) {
     if (err >= 0)
         return "success";
     const struct error_entry *e = error_lookup(err);

@@ -5,11 +5,11 @@ void line_reader_init(struct line_reader *reader, struct stream *stream) {
     reader->chunk_len = reader->chunk_pos = 0;
 }
 
-long line_read(struct line_reader *reader) {
+int64_t line_read(struct line_reader *reader) {
     size_t len = 0;
     for (;;) {
         if (reader->chunk_pos == reader->chunk_len) {
-            long n = stream_read(reader->stream, reader->chunk, sizeof(reader->chunk));
+            int64_t n = stream_read(reader->stream, reader->chunk, sizeof(reader->chunk));
             if (n <= 0) {
                 reader->line[len] = '\0';
                 return len > 0 ? (long) len : n; // a last line without '\n' still counts
@@ -21,7 +21,7 @@ long line_read(struct line_reader *reader) {
         reader->line[len++] = c;
         if (c == '\n' || len == LINE_MAX) {
             reader->line[len] = '\0';
-            return (long) len;
+            return (int64_t) len;
         }
     }
 }

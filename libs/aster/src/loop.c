@@ -24,7 +24,7 @@ static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
 error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env) {
     memset(loop, 0, sizeof(*loop));
     loop->handlers = handlers;
-    long poll = sys_poll_create();
+    int64_t poll = sys_poll_create();
     if (IS_ERROR(poll))
         return poll;
     loop->poll = poll;
@@ -37,6 +37,17 @@ error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const
     return OK;
 }
 
+// Listen channels wait for READABLE again (a handle may have been freed).
+static void resume_listening(struct loop *loop) {
+    for (uint32_t i = 0; i < loop->num_channels; i++) {
+        struct loop_channel *entry = &loop->channels[i];
+        if (entry->listen && !(entry->events & EVENT_READABLE)) {
+            entry->events |= EVENT_READABLE;
+            sys_poll_update(loop->poll, entry->channel, entry->events);
+        }
+    }
+}
+
 error_t loop_add(struct loop *loop, handle_t ch, void *data) { return watch(loop, ch, false, data); }
 
 void loop_remove(struct loop *loop, handle_t ch) {
@@ -44,6 +55,7 @@ void loop_remove(struct loop *loop, handle_t ch) {
     if (entry)
         *entry = loop->channels[--loop->num_channels];
     sys_handle_close(ch); // also leaves the poll set
+    resume_listening(loop);
 }
 
 void *loop_channel_data(struct loop *loop, handle_t ch) {
@@ -122,15 +134,32 @@ static void dispatch(struct loop *loop, handle_t ch, const struct msg *msg) {
     msg_close_handles(msg);
 }
 
+// The next message on `ch` carries more handles than the app has room for
+// (it stays queued, so it would be reported again and again): a client is
+// dropped; a listen channel is not read until some channel closes.
+static void no_room_for_handles(struct loop *loop, handle_t ch) {
+    struct loop_channel *entry = find(loop, ch);
+    if (!entry->listen) {
+        WARN("loop: dropping client %d: its message carries handles there is no room for", ch);
+        loop_remove(loop, ch);
+        return;
+    }
+    WARN("loop: no room for another client's handle; accepting again when a channel closes");
+    entry->events &= ~EVENT_READABLE;
+    sys_poll_update(loop->poll, ch, entry->events);
+}
+
 // Handles what is ready on one channel.
 static void service(struct loop *loop, handle_t ch, uint32_t events) {
     if (events & EVENT_WRITABLE && loop->handlers->writable)
         loop->handlers->writable(loop, ch);
     if (events & EVENT_READABLE) {
         struct msg msg;
-        long type = msg_recv(ch, &loop->buffer, &msg);
+        int64_t type = msg_recv(ch, &loop->buffer, &msg); // a malformed message's handles are closed
         if (type == E_BAD_MESSAGE)
-            WARN("loop: dropped a malformed message");
+            WARN("loop: dropped a malformed message from channel %d", ch);
+        else if (type == E_TOO_MANY_HANDLES)
+            no_room_for_handles(loop, ch);
         else if (!IS_ERROR(type))
             dispatch(loop, ch, &msg);
         return; // level-triggered: the rest comes on the next round

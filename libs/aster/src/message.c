@@ -167,8 +167,8 @@ void msg_close_handles(const struct msg *msg) {
         sys_handle_close(msg->handles[i]);
 }
 
-long msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out) {
-    long info = sys_channel_recv(ch, buf->data, sizeof(buf->data), buf->handles);
+int64_t msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out) {
+    int64_t info = sys_channel_recv(ch, buf->data, sizeof(buf->data), buf->handles);
     if (IS_ERROR(info))
         return info;
     error_t err = msg_decode((msginfo_t) info, buf->data, buf->handles, out);
@@ -199,7 +199,7 @@ static error_t put_payload(struct msg_buffer *buf, int type, const void *data, s
 
 // Completes a message whose data is in buf: adds the handles, then checks
 // the whole message with the decoder. Returns its msginfo or an error.
-static long finish(struct msg_buffer *buf, int type, size_t payload_len, const handle_t *handles,
+static int64_t finish(struct msg_buffer *buf, int type, size_t payload_len, const handle_t *handles,
                    int num_handles) {
     const struct layout *layout = &layouts[type];
     if (num_handles < layout->handles_min || num_handles > layout->handles_max)
@@ -216,11 +216,11 @@ static long finish(struct msg_buffer *buf, int type, size_t payload_len, const h
     return info;
 }
 
-long msg_encode_connect(struct msg_buffer *buf, handle_t channel) {
+int64_t msg_encode_connect(struct msg_buffer *buf, handle_t channel) {
     return finish(buf, MSG_CONNECT, 0, &channel, 1);
 }
 
-long msg_encode_open(struct msg_buffer *buf, uint32_t call_id, const char *uri, size_t uri_len) {
+int64_t msg_encode_open(struct msg_buffer *buf, uint32_t call_id, const char *uri, size_t uri_len) {
     error_t err = put_payload(buf, MSG_OPEN, uri, uri_len);
     if (err)
         return err;
@@ -228,28 +228,28 @@ long msg_encode_open(struct msg_buffer *buf, uint32_t call_id, const char *uri, 
     return finish(buf, MSG_OPEN, uri_len, NULL, 0);
 }
 
-long msg_encode_open_reply(struct msg_buffer *buf, uint32_t call_id, handle_t channel) {
+int64_t msg_encode_open_reply(struct msg_buffer *buf, uint32_t call_id, handle_t channel) {
     put_u32(buf->data, call_id);
     return finish(buf, MSG_OPEN_REPLY, 0, &channel, 1);
 }
 
-long msg_encode_abort(struct msg_buffer *buf, uint32_t call_id, error_t error) {
+int64_t msg_encode_abort(struct msg_buffer *buf, uint32_t call_id, error_t error) {
     put_u32(buf->data, call_id);
     put_u32(buf->data + 4, (uint32_t) error);
     return finish(buf, MSG_ABORT, 0, NULL, 0);
 }
 
-long msg_encode_data(struct msg_buffer *buf, const void *data, size_t len) {
+int64_t msg_encode_data(struct msg_buffer *buf, const void *data, size_t len) {
     error_t err = put_payload(buf, MSG_DATA, data, len);
     return err ? err : finish(buf, MSG_DATA, len, NULL, 0);
 }
 
-long msg_encode_error(struct msg_buffer *buf, error_t error) {
+int64_t msg_encode_error(struct msg_buffer *buf, error_t error) {
     put_u32(buf->data, (uint32_t) error);
     return finish(buf, MSG_ERROR, 0, NULL, 0);
 }
 
-long msg_encode_read(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, uint32_t len) {
+int64_t msg_encode_read(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, uint32_t len) {
     if (len > MSG_READ_MAX)
         return E_TOO_LARGE;
     put_u32(buf->data, call_id);
@@ -260,7 +260,7 @@ long msg_encode_read(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, 
     return finish(buf, MSG_READ, 0, NULL, 0);
 }
 
-long msg_encode_read_reply(struct msg_buffer *buf, uint32_t call_id, const void *data, size_t len) {
+int64_t msg_encode_read_reply(struct msg_buffer *buf, uint32_t call_id, const void *data, size_t len) {
     error_t err = put_payload(buf, MSG_READ_REPLY, data, len);
     if (err)
         return err;
@@ -268,7 +268,7 @@ long msg_encode_read_reply(struct msg_buffer *buf, uint32_t call_id, const void 
     return finish(buf, MSG_READ_REPLY, len, NULL, 0);
 }
 
-long msg_encode_write(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, const void *data,
+int64_t msg_encode_write(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, const void *data,
                       size_t len) {
     error_t err = put_payload(buf, MSG_WRITE, data, len);
     if (err)
@@ -279,13 +279,13 @@ long msg_encode_write(struct msg_buffer *buf, uint32_t call_id, uint64_t offset,
     return finish(buf, MSG_WRITE, len, NULL, 0);
 }
 
-long msg_encode_write_reply(struct msg_buffer *buf, uint32_t call_id, uint32_t written) {
+int64_t msg_encode_write_reply(struct msg_buffer *buf, uint32_t call_id, uint32_t written) {
     put_u32(buf->data, call_id);
     put_u32(buf->data + 4, written);
     return finish(buf, MSG_WRITE_REPLY, 0, NULL, 0);
 }
 
-long msg_encode_invoke(struct msg_buffer *buf, uint32_t call_id, uint32_t method, const void *args,
+int64_t msg_encode_invoke(struct msg_buffer *buf, uint32_t call_id, uint32_t method, const void *args,
                        size_t args_len, const handle_t *handles, int num_handles) {
     error_t err = put_payload(buf, MSG_INVOKE, args, args_len);
     if (err)
@@ -295,7 +295,7 @@ long msg_encode_invoke(struct msg_buffer *buf, uint32_t call_id, uint32_t method
     return finish(buf, MSG_INVOKE, args_len, handles, num_handles);
 }
 
-long msg_encode_invoke_reply(struct msg_buffer *buf, uint32_t call_id, int32_t result, const void *data,
+int64_t msg_encode_invoke_reply(struct msg_buffer *buf, uint32_t call_id, int32_t result, const void *data,
                              size_t len, const handle_t *handles, int num_handles) {
     error_t err = put_payload(buf, MSG_INVOKE_REPLY, data, len);
     if (err)
@@ -305,7 +305,7 @@ long msg_encode_invoke_reply(struct msg_buffer *buf, uint32_t call_id, int32_t r
     return finish(buf, MSG_INVOKE_REPLY, len, handles, num_handles);
 }
 
-long msg_encode(struct msg_buffer *buf, const struct msg *msg) {
+int64_t msg_encode(struct msg_buffer *buf, const struct msg *msg) {
     uint32_t id = msg->call_id;
     switch (msg->type) {
     case MSG_CONNECT:
@@ -341,7 +341,7 @@ long msg_encode(struct msg_buffer *buf, const struct msg *msg) {
 // ---- sending ----------------------------------------------------------------
 
 // Sends what an encoder built, or passes on its error.
-static error_t send_encoded(handle_t ch, long info, const struct msg_buffer *buf) {
+static error_t send_encoded(handle_t ch, int64_t info, const struct msg_buffer *buf) {
     if (IS_ERROR(info))
         return (error_t) info;
     return sys_channel_send(ch, (msginfo_t) info, buf->data, buf->handles);

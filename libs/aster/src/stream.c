@@ -9,7 +9,7 @@ error_t stream_open(struct stream *stream, handle_t channel) {
     stream->channel = channel;
     if (channel == HANDLE_INVALID)
         return OK;
-    long poll = sys_poll_create();
+    int64_t poll = sys_poll_create();
     if (IS_ERROR(poll))
         return poll;
     stream->poll = poll;
@@ -69,12 +69,12 @@ error_t stream_write(struct stream *stream, const void *data, size_t len) {
     return OK;
 }
 
-long stream_read(struct stream *stream, void *buf, size_t buf_len) {
+int64_t stream_read(struct stream *stream, void *buf, size_t buf_len) {
     if (stream->channel == HANDLE_INVALID || stream->eof)
         return 0;
     for (;;) {
         handle_t handles[MESSAGE_HANDLES_MAX];
-        long info = sys_channel_recv(stream->channel, buf, buf_len, handles);
+        int64_t info = sys_channel_recv(stream->channel, buf, buf_len, handles);
         if (info == E_NO_PEER) {
             stream->eof = true;
             return 0;
@@ -90,7 +90,7 @@ long stream_read(struct stream *stream, void *buf, size_t buf_len) {
         for (int i = 0; i < MSGINFO_HANDLES(info); i++)
             sys_handle_close(handles[i]); // streams carry no handles
         if (MSGINFO_TYPE(info) == MSG_DATA)
-            return (long) MSGINFO_LEN(info);
+            return (int64_t) MSGINFO_LEN(info);
         if (MSGINFO_TYPE(info) == MSG_ERROR && MSGINFO_LEN(info) == 4) {
             int32_t err;
             memcpy(&err, buf, 4);

@@ -12,9 +12,9 @@
 #define SYSCALL3(n, a, b, c)    aster_syscall(ARG(a), ARG(b), ARG(c), 0, 0, n)
 #define SYSCALL4(n, a, b, c, d) aster_syscall(ARG(a), ARG(b), ARG(c), ARG(d), 0, n)
 
-long sys_nop(void) { return SYSCALL0(SYS_NOP); }
-long sys_log_write(const char *buf, size_t len) { return SYSCALL2(SYS_LOG_WRITE, buf, len); }
-long sys_log_read(char *buf, size_t len) { return SYSCALL2(SYS_LOG_READ, buf, len); }
+int64_t sys_nop(void) { return SYSCALL0(SYS_NOP); }
+int64_t sys_log_write(const char *buf, size_t len) { return SYSCALL2(SYS_LOG_WRITE, buf, len); }
+int64_t sys_log_read(char *buf, size_t len) { return SYSCALL2(SYS_LOG_READ, buf, len); }
 error_t sys_handle_close(handle_t h) { return SYSCALL1(SYS_HANDLE_CLOSE, h); }
 error_t sys_handle_restrict(handle_t h, uint32_t rights) { return SYSCALL2(SYS_HANDLE_RESTRICT, h, rights); }
 error_t sys_channel_create(handle_t *a, handle_t *b) { return SYSCALL2(SYS_CHANNEL_CREATE, a, b); }
@@ -23,23 +23,23 @@ error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data, const ha
     return SYSCALL4(SYS_CHANNEL_SEND, ch, info, data, handles);
 }
 
-long sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles) {
+int64_t sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles) {
     return SYSCALL4(SYS_CHANNEL_RECV, ch, buf, buf_len, handles);
 }
 
-long sys_poll_create(void) { return SYSCALL0(SYS_POLL_CREATE); }
+int64_t sys_poll_create(void) { return SYSCALL0(SYS_POLL_CREATE); }
 error_t sys_poll_add(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_ADD, p, h, ev); }
 error_t sys_poll_update(handle_t p, handle_t h, uint32_t ev) { return SYSCALL3(SYS_POLL_UPDATE, p, h, ev); }
 error_t sys_poll_remove(handle_t p, handle_t h) { return SYSCALL2(SYS_POLL_REMOVE, p, h); }
 int64_t sys_poll_wait(handle_t p, int64_t timeout_ns) { return SYSCALL2(SYS_POLL_WAIT, p, timeout_ns); }
 int64_t sys_poll_try_wait(handle_t p) { return SYSCALL1(SYS_POLL_TRY_WAIT, p); }
-long sys_timer_create(void) { return SYSCALL0(SYS_TIMER_CREATE); }
+int64_t sys_timer_create(void) { return SYSCALL0(SYS_TIMER_CREATE); }
 error_t sys_timer_set(handle_t t, int64_t ns) { return SYSCALL2(SYS_TIMER_SET, t, ns); }
 int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }
-long sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
+int64_t sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
 error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMORY_STATS, stats); }
-long sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
-long sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SYS_SERVICE_RECONNECT, name, len); }
+int64_t sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
+int64_t sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SYS_SERVICE_RECONNECT, name, len); }
 
 void sys_thread_exit(void) {
     SYSCALL0(SYS_THREAD_EXIT);

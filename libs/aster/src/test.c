@@ -5,14 +5,16 @@
 
 static int failures;
 
-void test_expect_eq(const char *expr, long actual, long expected, const char *file, int line) {
+void test_expect_eq(const char *expr, int64_t actual, int64_t expected, const char *file, int line) {
     if (actual == expected)
         return;
     failures++;
     if (actual < 0 && actual > -100)
-        ERROR("FAIL %s:%d: %s is %ld (%s), expected %ld", file, line, expr, actual, error_name(actual), expected);
+        ERROR("FAIL %s:%d: %s is %lld (%s), expected %lld", file, line, expr, (long long) actual,
+              error_name(actual), (long long) expected);
     else
-        ERROR("FAIL %s:%d: %s is %ld, expected %ld", file, line, expr, actual, expected);
+        ERROR("FAIL %s:%d: %s is %lld, expected %lld", file, line, expr, (long long) actual,
+              (long long) expected);
 }
 
 int test_failures(void) { return failures; }

@@ -3,11 +3,11 @@
 #include <aster/syscall.h>
 #include <aster/wait.h>
 
-long msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out) {
-    long type = msg_recv(ch, buf, out);
+int64_t msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out) {
+    int64_t type = msg_recv(ch, buf, out);
     if (type != E_EMPTY)
         return type;
-    long poll = sys_poll_create();
+    int64_t poll = sys_poll_create();
     if (IS_ERROR(poll))
         return poll;
     error_t err = sys_poll_add((handle_t) poll, ch, EVENT_READABLE | EVENT_PEER_CLOSED);

@@ -32,10 +32,12 @@ enum error {
 #undef ASTER_ERROR_ENUM
 };
 
-#define IS_ERROR(x) ((long) (x) < 0)
-#define IS_OK(x)    ((long) (x) >= 0)
+// (As 64-bit values in every mode: a 32-bit long would turn a large
+// positive result negative.)
+#define IS_ERROR(x) ((long long) (x) < 0)
+#define IS_OK(x)    ((long long) (x) >= 0)
 
 // The name of an error code ("E_FULL"), or "OK", or "E_UNKNOWN".
-const char *error_name(long err);
+const char *error_name(long long err);
 // A short human description ("peer queue is full").
-const char *error_text(long err);
+const char *error_text(long long err);

@@ -15,4 +15,4 @@ struct line_reader {
 void line_reader_init(struct line_reader *reader, struct stream *stream);
 // The next line's length (reader->line holds it), 0 at the end of the
 // stream, or a negative error.
-long line_read(struct line_reader *reader);
+int64_t line_read(struct line_reader *reader);

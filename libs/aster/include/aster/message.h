@@ -131,7 +131,7 @@ error_t msg_decode(msginfo_t info, const void *data, const handle_t *handles, st
 // negative error: any of sys_channel_recv's (E_EMPTY, E_NO_PEER, ...), or
 // E_BAD_MESSAGE, in which case the message is consumed and the handles it
 // carried are already closed.
-long msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out);
+int64_t msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out);
 
 // Closes the handles a decoded message carries, for a receiver that does not
 // want them (e.g. a valid message of a type it does not expect).
@@ -147,26 +147,26 @@ const char *msg_type_name(int type);
 // NUL, an error >= 0, a READ len of 0, a handle count outside 0..3).
 // A payload may already sit inside buf at its offset (copies use memmove).
 // Then: sys_channel_send(ch, info, buf->data, buf->handles).
-long msg_encode_connect(struct msg_buffer *buf, handle_t channel);
-long msg_encode_open(struct msg_buffer *buf, uint32_t call_id, const char *uri, size_t uri_len);
-long msg_encode_open_reply(struct msg_buffer *buf, uint32_t call_id, handle_t channel);
-long msg_encode_abort(struct msg_buffer *buf, uint32_t call_id, error_t error);
-long msg_encode_data(struct msg_buffer *buf, const void *data, size_t len);
-long msg_encode_error(struct msg_buffer *buf, error_t error);
-long msg_encode_read(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, uint32_t len);
-long msg_encode_read_reply(struct msg_buffer *buf, uint32_t call_id, const void *data, size_t len);
-long msg_encode_write(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, const void *data,
+int64_t msg_encode_connect(struct msg_buffer *buf, handle_t channel);
+int64_t msg_encode_open(struct msg_buffer *buf, uint32_t call_id, const char *uri, size_t uri_len);
+int64_t msg_encode_open_reply(struct msg_buffer *buf, uint32_t call_id, handle_t channel);
+int64_t msg_encode_abort(struct msg_buffer *buf, uint32_t call_id, error_t error);
+int64_t msg_encode_data(struct msg_buffer *buf, const void *data, size_t len);
+int64_t msg_encode_error(struct msg_buffer *buf, error_t error);
+int64_t msg_encode_read(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, uint32_t len);
+int64_t msg_encode_read_reply(struct msg_buffer *buf, uint32_t call_id, const void *data, size_t len);
+int64_t msg_encode_write(struct msg_buffer *buf, uint32_t call_id, uint64_t offset, const void *data,
                       size_t len);
-long msg_encode_write_reply(struct msg_buffer *buf, uint32_t call_id, uint32_t written);
-long msg_encode_invoke(struct msg_buffer *buf, uint32_t call_id, uint32_t method, const void *args,
+int64_t msg_encode_write_reply(struct msg_buffer *buf, uint32_t call_id, uint32_t written);
+int64_t msg_encode_invoke(struct msg_buffer *buf, uint32_t call_id, uint32_t method, const void *args,
                        size_t args_len, const handle_t *handles, int num_handles);
-long msg_encode_invoke_reply(struct msg_buffer *buf, uint32_t call_id, int32_t result, const void *data,
+int64_t msg_encode_invoke_reply(struct msg_buffer *buf, uint32_t call_id, int32_t result, const void *data,
                              size_t len, const handle_t *handles, int num_handles);
 // Encodes a struct msg of any type (as msg_decode produced it, or filled in
 // by hand): the fields of its type, call_id, and handles[] for the types
 // that carry a variable number (INVOKE, INVOKE_REPLY); E_INVALID_ARG for an
 // unknown type. Decoding the result gives back an equal struct msg.
-long msg_encode(struct msg_buffer *buf, const struct msg *msg);
+int64_t msg_encode(struct msg_buffer *buf, const struct msg *msg);
 
 // Send helpers: encode, then sys_channel_send on `ch`. Return OK or the
 // error of either step (E_FULL: the peer's queue is full; wait for

@@ -28,6 +28,6 @@ error_t stream_write(struct stream *stream, const void *data, size_t len);
 // Reads the next chunk into buf (which must hold MESSAGE_DATA_MAX bytes):
 // returns its length, 0 at the end of the stream, or a negative error (an
 // ERROR message from the writer, or a failed call).
-long stream_read(struct stream *stream, void *buf, size_t buf_len);
+int64_t stream_read(struct stream *stream, void *buf, size_t buf_len);
 // Flushes a buffered log line and closes the channel (the reader sees the end).
 void stream_close(struct stream *stream);

@@ -37,10 +37,10 @@ enum syscall_number {
 int64_t aster_syscall(int64_t a0, int64_t a1, int64_t a2, int64_t a3, int64_t a4, int64_t n);
 
 // Writes one line to the kernel log, stamped with the app's name.
-long sys_log_write(const char *buf, size_t len);
+int64_t sys_log_write(const char *buf, size_t len);
 // Copies up to len bytes of the kernel log ring into buf; returns the count.
-long sys_log_read(char *buf, size_t len);
-long sys_nop(void);
+int64_t sys_log_read(char *buf, size_t len);
+int64_t sys_nop(void);
 
 error_t sys_handle_close(handle_t handle);
 // Removes rights from a handle (rights outside `rights` are dropped).
@@ -55,9 +55,9 @@ error_t sys_channel_send(handle_t ch, msginfo_t info, const void *data,
 // Non-blocking. Returns the msginfo. E_EMPTY: nothing queued; E_NO_PEER:
 // the peer is closed and the queue is drained; E_TOO_LARGE: buf_len is too
 // small (the message stays queued). `handles` needs MESSAGE_HANDLES_MAX slots.
-long sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles);
+int64_t sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles);
 
-long sys_poll_create(void);
+int64_t sys_poll_create(void);
 error_t sys_poll_add(handle_t poll, handle_t target, uint32_t events);
 error_t sys_poll_update(handle_t poll, handle_t target, uint32_t events);
 error_t sys_poll_remove(handle_t poll, handle_t target);
@@ -69,7 +69,7 @@ int64_t sys_poll_try_wait(handle_t poll);
 #define POLL_RESULT_HANDLE(r) ((handle_t) ((r) & 0x7fffffff))
 #define POLL_RESULT_EVENTS(r) ((uint32_t) ((r) >> 32))
 
-long sys_timer_create(void);
+int64_t sys_timer_create(void);
 // Arms a one-shot timer to fire after `ns` (0: now); negative disarms it.
 // A fired timer is READABLE until it is set again.
 error_t sys_timer_set(handle_t timer, int64_t ns);
@@ -77,7 +77,7 @@ error_t sys_timer_set(handle_t timer, int64_t ns);
 int64_t sys_time_now(void);
 
 // Starts a thread in the calling app running entry(arg); returns its handle.
-long sys_thread_spawn(void (*entry)(void *), void *arg);
+int64_t sys_thread_spawn(void (*entry)(void *), void *arg);
 __attribute__((noreturn)) void sys_thread_exit(void);
 
 // Ends the whole system with an exit status (0 = success), for tests and
@@ -86,20 +86,23 @@ __attribute__((noreturn)) void sys_thread_exit(void);
 error_t sys_system_exit(int status);
 
 struct memory_stats {
-    uint64_t free_bytes;   // free physical memory, including free kmalloc blocks
+    uint64_t free_bytes;   // free physical pages, in bytes (free blocks inside
+                           // the kernel's slabs in use do not count)
     uint64_t app_used;     // kernel memory charged to the calling app
     uint64_t app_handles;  // handles the calling app holds
+    uint64_t slab_bytes;   // pages the kernel's small-block slabs hold, in bytes
+    uint64_t slab_free;    // of those, bytes in free blocks
 };
 error_t sys_memory_stats(struct memory_stats *stats);
 
 // Gives the app `size` more bytes of heap memory (16-byte aligned, charged
 // to its memory quota, freed when the app ends); returns its address, or
 // E_QUOTA / E_NO_MEMORY / E_INVALID_ARG. malloc uses it. (In kernel mode the
-// address is in the upper half, so it is negative as a long: errors are the
-// values from -4095 to -1.)
-long sys_heap_grow(size_t size);
+// address is in the upper half, so it is negative: errors are the values
+// from -4095 to -1.)
+int64_t sys_heap_grow(size_t size);
 
 // A new channel to the service the app's spec names `name`, for a client
 // whose server was restarted (its old channel closed). E_NOT_FOUND if the
 // spec has no such service item.
-long sys_service_reconnect(const char *name, size_t len);
+int64_t sys_service_reconnect(const char *name, size_t len);

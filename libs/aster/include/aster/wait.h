@@ -5,4 +5,4 @@
 
 // Like msg_recv, but blocks until a message arrives: returns its type, or
 // E_NO_PEER once the peer has closed and everything it sent was received.
-long msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out);
+int64_t msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out);
