@@ -21,6 +21,7 @@ struct channel {
     struct channel *peer;  // NULL once the peer endpoint is destroyed
     struct list queue;     // messages waiting to be received here
     uint32_t queue_len;
+    uint32_t queued_channels; // channel endpoints carried by the messages queued here
     struct account *account; // pays for the endpoint itself
 };
 
@@ -33,6 +34,13 @@ void message_free(struct message *message);
 // OK if a message can be queued at the peer now, else why not: E_NO_PEER
 // (the peer is gone) or E_FULL (its queue holds CHANNEL_QUEUE_MAX).
 error_t channel_can_send(struct channel *channel);
+// Whether `channel` may be carried by a message: only while no message
+// queued at it carries a channel. This rule keeps references acyclic (see
+// docs/messages.md): a cycle of endpoints that each hold the next in their
+// queue would keep one another alive after every handle to them closed.
+static inline bool channel_may_travel(const struct channel *channel) {
+    return channel->queued_channels == 0;
+}
 // Queues `message` at the peer, which takes ownership. The caller has just
 // checked channel_can_send (validation comes before any change).
 void channel_enqueue(struct channel *channel, struct message *message);

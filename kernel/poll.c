@@ -13,6 +13,7 @@ struct poll *poll_create(struct account *account) {
     list_init(&poll->items);
     list_init(&poll->ready);
     list_init(&poll->waiters);
+    poll->num_waiters = 0;
     poll->account = account;
     return poll;
 }
@@ -38,10 +39,10 @@ static void item_check(struct poll_item *item) {
 }
 
 error_t poll_add(struct poll *poll, struct handle_table *table, handle_t handle,
-                 struct object *target, uint32_t interest) {
+                 struct object *target, uint32_t interest, struct account *account) {
     if (find_item(poll, table, handle))
         return E_ALREADY_EXISTS;
-    struct poll_item *item = kmalloc(sizeof(*item), poll->account);
+    struct poll_item *item = kmalloc(sizeof(*item), account);
     if (!item)
         return E_NO_MEMORY;
     *item = (struct poll_item){.poll = poll, .target = target, .table = table,
@@ -98,10 +99,13 @@ long poll_wait(struct poll *poll, uint64_t deadline_ticks) {
         if (result != E_EMPTY || deadline_ticks == 0)
             return result;
         object_ref(&poll->object); // keeps the set alive while we sleep
+        poll->num_waiters++;
         list_push_back(&poll->waiters, &current_thread()->wait_link);
         error_t err = thread_block(deadline_ticks);
         list_remove(&current_thread()->wait_link);
-        bool closed = poll->object.refs == 1; // its handle was closed meanwhile
+        poll->num_waiters--;
+        // Its last handle went meanwhile: only waiters hold it now.
+        bool closed = poll->object.refs == 1 + (int32_t) poll->num_waiters;
         object_unref(&poll->object);
         if (closed)
             return E_INVALID_HANDLE;
@@ -113,6 +117,11 @@ long poll_wait(struct poll *poll, uint64_t deadline_ticks) {
 void poll_notify(struct object *target) {
     LIST_FOR_EACH (item, &target->listeners, struct poll_item, object_link)
         item_check(item);
+}
+
+void poll_handle_removed(struct poll *poll) {
+    if (poll->num_waiters)
+        wake_waiters(poll);
 }
 
 void poll_forget_handle(struct object *target, struct handle_table *table, handle_t handle) {

@@ -23,19 +23,25 @@ struct poll {
     struct list items;
     struct list ready;        // items that may be ready, checked in order
     struct list waiters;      // struct thread.wait_link
-    struct account *account;
+    uint32_t num_waiters;     // each holds a reference while it waits
+    struct account *account;  // pays for the poll itself
 };
 
 struct poll *poll_create(struct account *account);
-// E_ALREADY_EXISTS if the handle is already in the set.
+// E_ALREADY_EXISTS if the handle is already in the set. The item is
+// charged to `account` (the caller's).
 error_t poll_add(struct poll *poll, struct handle_table *table, handle_t handle,
-                 struct object *target, uint32_t interest);
+                 struct object *target, uint32_t interest, struct account *account);
 error_t poll_update(struct poll *poll, struct handle_table *table, handle_t handle, uint32_t interest);
 error_t poll_remove(struct poll *poll, struct handle_table *table, handle_t handle);
 // Waits until an item is ready. deadline_ticks: 0 = do not block, UINT64_MAX
 // = forever. Returns (events << 32) | handle, E_EMPTY or E_TIMED_OUT.
 long poll_wait(struct poll *poll, uint64_t deadline_ticks);
 void poll_notify(struct object *target);
+// A handle to `poll` is going away (closed or sent): its waiters wake to see
+// whether any handle is left; if none is, their wait fails with
+// E_INVALID_HANDLE.
+void poll_handle_removed(struct poll *poll);
 // Drops the items naming `handle` in `table` (the handle is going away).
 void poll_forget_handle(struct object *target, struct handle_table *table, handle_t handle);
 // Drops every item watching `target` (it is being destroyed).

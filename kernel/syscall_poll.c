@@ -14,16 +14,18 @@ NOINLINE long syscall_poll_create(void) {
 NOINLINE long syscall_poll_add(long poll_handle, long target_handle, long events) {
     struct object *poll, *target;
     error_t err = lookup((handle_t) poll_handle, OBJECT_POLL, RIGHT_WRITE, &poll);
-    if (!err)
-        err = lookup((handle_t) target_handle, 0, RIGHT_POLL, &target);
+    if (!err) // the kind of object first: a thread handle has no POLL right to lack
+        err = lookup((handle_t) target_handle, 0, 0, &target);
     if (err)
+        return err;
+    if (target->type == OBJECT_POLL || target->type == OBJECT_THREAD)
+        return E_NOT_SUPPORTED;
+    if ((err = lookup((handle_t) target_handle, 0, RIGHT_POLL, &target)))
         return err;
     if ((uint64_t) events & ~(uint64_t) EVENT_ALL)
         return E_INVALID_ARG;
-    if (target->type == OBJECT_POLL || target->type == OBJECT_THREAD)
-        return E_NOT_SUPPORTED;
     return poll_add((struct poll *) poll, &caller()->handles, (handle_t) target_handle, target,
-                    (uint32_t) events);
+                    (uint32_t) events, &caller()->account);
 }
 
 NOINLINE long syscall_poll_update(long poll_handle, long target_handle, long events) {
