@@ -31,6 +31,9 @@ void *arch_vm_create(struct account *account);
 // Maps 4 KiB pages [va, va + size) -> [pa, pa + size) for the user.
 error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags,
                     struct account *account);
+// Removes the mappings of [va, va + size) there are (4 KiB pages), freeing
+// the pages mapped VM_OWNED (charged to `account`). Tables stay.
+void arch_vm_unmap(void *vm, vaddr_t va, uint64_t size, struct account *account);
 // The page containing va: its physical address and VM_* flags; false if unmapped.
 bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags);
 // Frees the space: its tables and the pages mapped VM_OWNED.

@@ -33,17 +33,20 @@ void vmspace_switch(struct vmspace *vmspace) {
     arch_vm_activate(vmspace ? vmspace->arch : NULL);
 }
 
-// Maps `size` bytes of fresh zeroed pages at va.
+// Maps `size` bytes of fresh zeroed pages at va; on failure none stays
+// mapped, so that a later try at the same place can succeed.
 static error_t map_new(struct vmspace *vmspace, uintptr_t va, size_t size, unsigned flags) {
     for (size_t off = 0; off < size; off += PAGE_SIZE) {
         paddr_t page = page_alloc(1, vmspace->account);
-        if (!page)
-            return E_NO_MEMORY; // mapped pages are freed with the space
-        memset(paddr_to_ptr(page), 0, PAGE_SIZE);
-        error_t err = arch_vm_map(vmspace->arch, va + off, page, PAGE_SIZE, flags | VM_OWNED,
-                                  vmspace->account);
+        error_t err = page ? OK : E_NO_MEMORY;
+        if (page) {
+            memset(paddr_to_ptr(page), 0, PAGE_SIZE);
+            err = arch_vm_map(vmspace->arch, va + off, page, PAGE_SIZE, flags | VM_OWNED, vmspace->account);
+            if (err)
+                page_free(page, 1, vmspace->account);
+        }
         if (err) {
-            page_free(page, 1, vmspace->account);
+            arch_vm_unmap(vmspace->arch, va, off, vmspace->account);
             return err;
         }
     }
@@ -98,14 +101,23 @@ uintptr_t vmspace_place(struct vmspace *vmspace, const void *data, size_t len) {
     return va;
 }
 
+// The whole pages are shared; a last partial page is copied into a fresh
+// zeroed page, so that the app sees nothing past `len` of what follows.
 uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len) {
     uintptr_t va = vmspace->data_end;
-    size_t size = ALIGN_UP(len, PAGE_SIZE);
+    size_t size = ALIGN_UP(len, PAGE_SIZE), whole = ALIGN_DOWN(len, PAGE_SIZE);
     if (len == 0 || va + size > USER_DATA_END || ((uintptr_t) data & (PAGE_SIZE - 1))
         || !arch_is_kernel_ram(data, len))
         return 0;
-    if (arch_vm_map(vmspace->arch, va, ptr_to_paddr(data), size, VM_READ, vmspace->account))
+    if (whole && arch_vm_map(vmspace->arch, va, ptr_to_paddr(data), whole, VM_READ, vmspace->account))
         return 0;
+    if (whole < len) {
+        if (map_new(vmspace, va + whole, PAGE_SIZE, VM_READ)) {
+            arch_vm_unmap(vmspace->arch, va, whole, vmspace->account);
+            return 0;
+        }
+        write_mapped(vmspace, va + whole, (const char *) data + whole, len - whole);
+    }
     vmspace->data_end += size + PAGE_SIZE;
     return va;
 }

@@ -1,6 +1,7 @@
 // riscv64 implementation of the port interface (kernel/arch.h): interrupts,
 // the kernel address space, time, console and power.
 #include "../../arch.h"
+#include "../../page.h"
 #include "csr.h"
 #include "pagetable.h"
 #include "sbi.h"
@@ -85,15 +86,46 @@ void arch_vm_init(void) {
 
 void *arch_vm_create(struct account *account) { return pagetable_create_user(kernel_root, account); }
 
+// A change to the running space's tables must be fenced before the CPU may
+// use it (without Svvptc, even a new mapping: the walk may have cached the
+// invalid entry). Other spaces are flushed whole when switched to.
+static inline void flush_if_active(void *vm, vaddr_t va) {
+    if (vm == pagetable_active)
+        __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+// Clears the 4 KiB mappings of [va, va + size); frees the owned pages if
+// asked (else they stay the caller's).
+static void unmap_range(void *vm, vaddr_t va, uint64_t size, struct account *account, bool free_owned) {
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *leaf = va + off < (1ull << 38) ? pagetable_leaf(vm, va + off) : NULL;
+        if (!leaf)
+            continue;
+        uint64_t entry = *leaf;
+        *leaf = 0;
+        flush_if_active(vm, va + off);
+        if (free_owned && (entry & PTE_OWNED))
+            page_free((entry >> 10) << 12, 1, account);
+    }
+}
+
+// On failure nothing of the range stays mapped (and the pages stay the caller's).
 error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags, struct account *account) {
     uint64_t pte = PTE_U | (flags & VM_READ ? PTE_R : 0) | (flags & VM_WRITE ? PTE_W : 0)
                  | (flags & VM_EXEC ? PTE_X : 0) | (flags & VM_OWNED ? PTE_OWNED : 0);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) { // 4 KiB pages: lookups stay simple
         error_t err = pagetable_map(vm, va + off, pa + off, PAGE_SIZE, pte, account);
-        if (err)
+        if (err) {
+            unmap_range(vm, va, off, account, false);
             return err;
+        }
+        flush_if_active(vm, va + off);
     }
     return OK;
+}
+
+void arch_vm_unmap(void *vm, vaddr_t va, uint64_t size, struct account *account) {
+    unmap_range(vm, va, size, account, true);
 }
 
 bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags) {

@@ -64,7 +64,10 @@ error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uin
     return OK;
 }
 
+uint64_t *pagetable_active;
+
 void pagetable_activate(uint64_t *root) {
+    pagetable_active = root;
     uint64_t satp = (8ull << 60) | (ptr_to_paddr(root) >> 12);
     __asm__ volatile("sfence.vma\n csrw satp, %0\n sfence.vma" ::"r"(satp) : "memory");
 }

@@ -22,4 +22,6 @@ error_t pagetable_map(uint64_t *root, vaddr_t va, paddr_t pa, uint64_t size, uin
 void pagetable_activate(uint64_t *root);
 uint64_t *pagetable_create_user(const uint64_t *kernel, struct account *account);
 uint64_t *pagetable_leaf(uint64_t *root, vaddr_t va);
+// The root table in satp (for flushing after changes to the running space).
+extern uint64_t *pagetable_active;
 void pagetable_destroy_user(uint64_t *root, struct account *account);
