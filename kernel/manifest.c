@@ -94,6 +94,7 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     for (uint32_t i = 0; i < m->num_services; i++)
         if (!valid_string(m, m->services[i].name) || m->services[i].server >= m->num_apps)
             REJECT("service %u is malformed", i);
+    uint32_t pipe_ends[2] = {0, 0}; // STDIN and STDOUT items naming a pipe
     for (uint32_t i = 0; i < m->num_apps; i++) {
         const struct manifest_app *app = &m->apps[i];
         if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
@@ -104,11 +105,18 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
         if ((uint64_t) app->first_item + app->num_items > m->num_items)
             REJECT("app %s has items outside the table", m->strings + app->name);
         for (uint32_t j = 0; j < app->num_items; j++) {
-            error_t err = check_item(m, i, &m->items[app->first_item + j]);
+            const struct manifest_item *item = &m->items[app->first_item + j];
+            error_t err = check_item(m, i, item);
             if (err)
                 return err;
+            if ((item->kind == ITEM_STDIN || item->kind == ITEM_STDOUT) && item->a != PIPE_NONE)
+                pipe_ends[item->kind == ITEM_STDOUT]++;
         }
     }
+    // Each pipe joins one STDOUT item to one STDIN item: more pipes than
+    // either would only make the kernel allocate channels nobody uses.
+    if (m->num_pipes > pipe_ends[0] || m->num_pipes > pipe_ends[1])
+        REJECT("%u pipes for %u stdout and %u stdin items", m->num_pipes, pipe_ends[1], pipe_ends[0]);
     return OK;
 }
 

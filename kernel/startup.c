@@ -41,20 +41,50 @@ static handle_t give(struct process *process, struct channel *end) {
     return handle;
 }
 
+// Connections to one service that a client may have waiting to be
+// accepted (for reconnects: a client cannot fill a server's listen queue).
+#define CONNECTS_PENDING_MAX 4
+
+// CONNECTs queued at `listen` whose channel belongs to `client`.
+static uint32_t pending_connects(struct channel *listen, struct process *client) {
+    uint32_t count = 0;
+    LIST_FOR_EACH (message, &listen->peer->queue, struct message, link) {
+        struct object *carried = message->num_handles ? message->handles[0].object : NULL;
+        count += carried && carried->type == OBJECT_CHANNEL
+                 && ((struct channel *) carried)->account == &client->account;
+    }
+    return count;
+}
+
 // A new connection to `service`: one end for the client, the other in a
-// CONNECT message queued on the service's listen channel. If the server is
-// not running, the client's channel is closed at the other end from the
-// start (it sees PEER_CLOSED).
+// CONNECT message queued on the service's listen channel. Both ends and the
+// message are charged to the client. If the server is not running, the
+// client's channel is closed at the other end from the start (it sees
+// PEER_CLOSED). E_BUSY if the client already has CONNECTS_PENDING_MAX
+// connections waiting at that server, E_FULL if the listen queue is full.
 static handle_t connect_service(struct process *client, uint32_t service) {
-    struct channel *mine, *theirs;
-    if (channel_create(&kernel_account, &mine, &theirs))
-        return E_NO_MEMORY;
     struct channel *listen = listen_ends[2 * service + 1];
-    struct message *connect = listen ? message_alloc(0, &kernel_account) : NULL;
-    if (!connect || channel_can_send(listen) != OK) {
-        kfree(connect);
+    error_t err = handle_reserve(&client->handles, 1);
+    if (err)
+        return err;
+    if (listen && listen->peer) {
+        if (pending_connects(listen, client) >= CONNECTS_PENDING_MAX)
+            return E_BUSY;
+        if (channel_can_send(listen) == E_FULL)
+            return E_FULL;
+    }
+    struct channel *mine, *theirs;
+    if (channel_create(&client->account, &mine, &theirs))
+        return E_NO_MEMORY;
+    if (!listen || !listen->peer) { // no server: the client sees PEER_CLOSED
         object_unref(&theirs->object);
         return give(client, mine);
+    }
+    struct message *connect = message_alloc(0, &client->account);
+    if (!connect) {
+        object_unref(&theirs->object);
+        object_unref(&mine->object);
+        return E_NO_MEMORY;
     }
     connect->info = MSGINFO(MSG_CONNECT, 1, 0);
     connect->handles[0].object = &theirs->object;

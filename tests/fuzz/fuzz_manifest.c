@@ -34,6 +34,7 @@ static void check(const struct manifest *m, const uint8_t *data, size_t size) {
     CHECK((const uint8_t *) m->strings + m->strings_size <= end);
     if (m->bootfs)
         CHECK((const uint8_t *) m->bootfs + m->bootfs_size <= end);
+    CHECK(m->num_pipes <= m->num_items); // each pipe has its own stdout item
     for (uint32_t s = 0; s < m->num_services; s++) {
         check_string(m, m->services[s].name);
         CHECK(m->services[s].server < m->num_apps);

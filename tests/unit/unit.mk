@@ -3,10 +3,10 @@
 
 HOST_CFLAGS := -std=gnu17 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
     -fno-sanitize-recover=all -fno-omit-frame-pointer
-KERNEL_HOST_SRCS := kernel/page.c kernel/kmalloc.c kernel/handle.c kernel/channel.c \
+KERNEL_HOST_SRCS := kernel/page.c kernel/kmalloc.c kernel/handle.c kernel/channel.c kernel/manifest.c \
     kernel/poll.c kernel/object.c libs/aster/src/error.c tests/unit/kernel_stubs.c
 KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests/unit
-KERNEL_UNIT_TESTS := page kmalloc handle channel
+KERNEL_UNIT_TESTS := page kmalloc handle channel manifest
 
 UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_malloc \
     $(BUILD)/host/test_message $(BUILD)/host/test_elf \
