@@ -5,6 +5,7 @@
 #include "platform.h"
 #include "sched.h"
 #include "startup.h"
+#include "worker.h"
 
 extern char __kernel_start[], __kernel_end[];
 
@@ -52,6 +53,7 @@ void kernel_main(uint64_t hart_id, paddr_t fdt_paddr) {
     if (platform.initrd.size)
         INFO("boot image: %lu bytes at %lx", (unsigned long) platform.initrd.size,
              (unsigned long) platform.initrd.base);
+    worker_init();
     startup_run(platform.initrd.size ? paddr_to_ptr(platform.initrd.base) : NULL, platform.initrd.size);
     sched_run_idle();
 }

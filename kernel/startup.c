@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "thread.h"
 #include "vmspace.h"
+#include "worker.h"
 #include <aster/env.h>
 #include <aster/message.h>
 #include <string.h>
@@ -285,8 +286,10 @@ static void renew_listen_channels(uint32_t index) {
 }
 
 // Starts app `index` again: a process, its environment with new
-// connections, and its first thread.
+// connections, and its first thread. Runs in the worker thread (loading an
+// app is long work: not for an interrupt, nor an interrupted thread's stack).
 static void launch(uint32_t index) {
+    ASSERT(worker_is_current());
     renew_listen_channels(index);
     create_process(index);
     struct process *process = processes[index];

@@ -4,22 +4,29 @@
 #include "manifest.h"
 #include "page.h"
 #include "timer.h"
+#include "worker.h"
 
 #define RESTART_DELAY_MIN_MS 10
 #define RESTART_DELAY_MAX_MS 1000
 
-// One per app: its restarts so far and the timer of the next one.
+// One per app: its restarts so far and the timer of the next one. The timer
+// fires in an interrupt; the restart itself is work for the worker thread.
 struct supervisor {
     uint32_t restarts;
     const char *name; // for the log
     struct ktimer timer;
+    struct work restart;
 };
 
 static struct supervisor *supervisors;
 static void (*relaunch_app)(uint32_t index);
 
 static void restart_fire(struct ktimer *timer) {
-    struct supervisor *supervisor = container_of(timer, struct supervisor, timer);
+    worker_queue(&container_of(timer, struct supervisor, timer)->restart);
+}
+
+static void restart_run(struct work *work) {
+    struct supervisor *supervisor = container_of(work, struct supervisor, restart);
     supervisor->restarts++;
     INFO("restarting %s (restart %u); free memory %lu bytes", supervisor->name, supervisor->restarts,
          (unsigned long) (kmalloc_free_pages() * PAGE_SIZE));
@@ -30,8 +37,10 @@ error_t supervisor_init(uint32_t num_apps, void (*relaunch)(uint32_t index)) {
     supervisors = kzalloc((num_apps + 1) * sizeof(*supervisors), &kernel_account);
     if (!supervisors)
         return E_NO_MEMORY;
-    for (uint32_t i = 0; i < num_apps; i++)
+    for (uint32_t i = 0; i < num_apps; i++) {
         ktimer_init(&supervisors[i].timer, restart_fire);
+        work_init(&supervisors[i].restart, restart_run);
+    }
     relaunch_app = relaunch;
     return OK;
 }

@@ -37,14 +37,15 @@ def boot(tmp_path):
     def run(system='system.toml', rootfs=(), image=None, isolation=None, elves=None, wasm=None, **kwargs):
         """Boots `system` (a manifest path, or TOML text when it has a
         newline) with the files of `rootfs` (default: rootfs/), every app in
-        `isolation` mode (default: the suite's)."""
+        `isolation` mode (default: the suite's; False: as the manifest says)."""
         if image is None:
             path = os.path.join(ROOT, system)
             if '\n' in system:
                 path = tmp_path / 'system.toml'
                 path.write_text(system)
+            mode = ISOLATION if isolation is None else isolation or None
             image = qemu.build_image(str(path), str(tmp_path / 'system.img'), list(rootfs),
-                                     isolation or ISOLATION, elves, wasm)
+                                     mode, elves, wasm)
         result = qemu.boot(KERNEL, image, **kwargs)
         print(result.output)  # shown when a test fails
         return result

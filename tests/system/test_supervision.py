@@ -90,3 +90,32 @@ def test_always_restarts_an_app_that_ends_normally(boot):
     result = boot(system, isolation='kernel', until='(restart 2)', timeout=30)
     assert result.output.count('[hello] hello, world') >= 2
     assert '[kernel] hello ended; restarting it in 10 ms' in result.output
+
+
+@pytest.mark.mode_specific
+def test_restarts_do_not_run_on_an_interrupted_apps_stack(boot):
+    # A kernel-mode app spins 28 KiB deep into its 32 KiB stack (1 KiB less
+    # than overflows it by itself), where the timer interrupts it. The
+    # supervisor restarts `hostile` (user mode) several times meanwhile:
+    # loading it must happen on the kernel's worker thread, not on the
+    # interrupted app's stack (which would overflow: a kernel panic).
+    system = '''
+[[app]]
+name = "spinner"
+isolation = "kernel"
+[app.config]
+seconds = 2
+stack_kib = 28
+
+[[app]]
+name = "hostile"
+isolation = "user"
+restart = "on-failure"
+handle_limit = 64
+memory_limit_kib = 2048
+'''
+    result = boot(system, isolation=False, until='[spinner] done', timeout=60)
+    out = result.output
+    assert 'KERNEL PANIC' not in out
+    assert '[spinner] done' in out.splitlines()
+    assert out.count('[kernel] restarting hostile (restart') >= 4
