@@ -46,6 +46,21 @@ static void attack_system_calls(uintptr_t bad) {
     EXPECT_EQ(sys_handle_close(b), OK);
 }
 
+// Tries to make two channels keep each other alive (each queued in the
+// other's queue) after every handle to them is closed: refused. (Were it
+// allowed, each run would leave them behind: the restart test compares
+// free memory at every restart.)
+static void attack_with_a_cycle(void) {
+    handle_t a, b, c, d;
+    EXPECT_EQ(sys_channel_create(&a, &b), OK);
+    EXPECT_EQ(sys_channel_create(&c, &d), OK);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 1, 0), NULL, &c), OK); // b's queue holds c
+    EXPECT_EQ(sys_channel_send(d, MSGINFO(5, 1, 0), NULL, &b), E_BUSY); // c's would hold b
+    EXPECT_EQ(sys_handle_close(a), OK);
+    EXPECT_EQ(sys_handle_close(d), OK);
+    EXPECT_EQ(sys_handle_close(b), OK); // and c with it, from b's queue
+}
+
 static void exhaust_quotas(void) {
     static handle_t handles[4096];
     int count = 0;
@@ -71,6 +86,7 @@ void main(struct env *env) {
 #if defined(__wasm__)
     attack_system_calls(__builtin_wasm_memory_size(0) * 65536 - 2);
 #endif
+    attack_with_a_cycle();
     exhaust_quotas();
     INFO("attacks done, %d failures; now writing to kernel memory", test_failures());
     *(volatile int *) (uintptr_t) 0xffffffff80200000ull = 0;

@@ -33,12 +33,16 @@ static void user_thread_entry(void *unused) {
 
 static struct thread *user_spawn(struct process *process, uintptr_t entry, uintptr_t arg) {
     uintptr_t stack_top = vmspace_new_stack(process->vmspace);
-    struct thread *thread = stack_top ? thread_create(process, user_thread_entry, NULL) : NULL;
-    if (thread) {
-        thread->user_pc = entry;
-        thread->user_sp = stack_top;
-        thread->user_arg = arg;
+    if (!stack_top)
+        return NULL;
+    struct thread *thread = thread_create(process, user_thread_entry, NULL);
+    if (!thread) { // the stack waits for the next thread
+        vmspace_release_stack(process->vmspace, stack_top);
+        return NULL;
     }
+    thread->user_pc = entry;
+    thread->user_sp = stack_top;
+    thread->user_arg = arg;
     return thread;
 }
 

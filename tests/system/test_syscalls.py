@@ -2,6 +2,8 @@
 ends the run with QEMU's exit status (0 = every check passed)."""
 import re
 
+import pytest
+
 from conftest import apps_system
 
 
@@ -50,3 +52,18 @@ def test_the_cpu_workload_gives_the_native_checksum(boot):
     result = boot('[[app]]\nname = "bench_cpu"\n[app.config]\nrounds = 4\n', until='ended the system',
                   timeout=60)
     assert '[bench_cpu] checksum ae32 after 4 rounds: ok' in result.output, result.output
+
+
+@pytest.mark.parametrize('part, limits', [
+    # 24 MiB of messages of each size class in turn, then a 48 MiB heap
+    ('slabs', 'memory_limit_kib = 204800\nhandle_limit = 4095'),
+    ('spawn', 'memory_limit_kib = 2048'),
+    ('cycles', ''),
+    ('reconnect', 'memory_limit_kib = 1024'),
+])
+def test_kernel_memory_comes_back(boot, part, limits):
+    system = f'[[app]]\nname = "echo"\n\n[[app]]\nname = "test_memory"\n{limits}\n[app.config]\npart = "{part}"\n'
+    result = run_test_app(boot, system, timeout=120)
+    if part == 'slabs':
+        assert len(re.findall(r'\[test_memory\] \d+-byte messages: \d+ channels filled and closed, '
+                              r'free memory back to \d+ bytes', result.output)) == 5
