@@ -62,8 +62,6 @@ void handle_remove(struct handle_table *table, handle_t handle, struct object **
                    uint32_t *rights) {
     struct handle_entry *entry = &table->entries[((uint32_t) handle & ((1u << SLOT_BITS) - 1)) - 1];
     poll_forget_handle(entry->object, table, handle);
-    if (entry->object->type == OBJECT_POLL)
-        poll_handle_removed((struct poll *) entry->object);
     *object = entry->object;
     if (rights)
         *rights = entry->rights;

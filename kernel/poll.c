@@ -14,6 +14,7 @@ struct poll *poll_create(struct account *account) {
     list_init(&poll->ready);
     list_init(&poll->waiters);
     poll->num_waiters = 0;
+    poll->dead = false;
     poll->account = account;
     return poll;
 }
@@ -98,17 +99,16 @@ long poll_wait(struct poll *poll, uint64_t deadline_ticks) {
         long result = take_ready(poll);
         if (result != E_EMPTY || deadline_ticks == 0)
             return result;
-        object_ref(&poll->object); // keeps the set alive while we sleep
         poll->num_waiters++;
         list_push_back(&poll->waiters, &current_thread()->wait_link);
         error_t err = thread_block(deadline_ticks);
         list_remove(&current_thread()->wait_link);
         poll->num_waiters--;
-        // Its last handle went meanwhile: only waiters hold it now.
-        bool closed = poll->object.refs == 1 + (int32_t) poll->num_waiters;
-        object_unref(&poll->object);
-        if (closed)
+        if (poll->dead) { // its last reference went meanwhile (poll_destroy)
+            if (poll->num_waiters == 0)
+                kfree(poll);
             return E_INVALID_HANDLE;
+        }
         if (err)
             return err;
     }
@@ -117,11 +117,6 @@ long poll_wait(struct poll *poll, uint64_t deadline_ticks) {
 void poll_notify(struct object *target) {
     LIST_FOR_EACH (item, &target->listeners, struct poll_item, object_link)
         item_check(item);
-}
-
-void poll_handle_removed(struct poll *poll) {
-    if (poll->num_waiters)
-        wake_waiters(poll);
 }
 
 void poll_forget_handle(struct object *target, struct handle_table *table, handle_t handle) {
@@ -135,8 +130,16 @@ void poll_forget_object(struct object *target) {
         item_free(item);
 }
 
+// Waiters hold no reference: when the last handle or message holding the
+// set goes, the threads still waiting wake with E_INVALID_HANDLE and the
+// last of them frees it.
 void poll_destroy(struct poll *poll) {
     LIST_FOR_EACH (item, &poll->items, struct poll_item, poll_link)
         item_free(item);
+    if (poll->num_waiters) {
+        poll->dead = true;
+        wake_waiters(poll);
+        return;
+    }
     kfree(poll);
 }

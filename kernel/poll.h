@@ -23,7 +23,8 @@ struct poll {
     struct list items;
     struct list ready;        // items that may be ready, checked in order
     struct list waiters;      // struct thread.wait_link
-    uint32_t num_waiters;     // each holds a reference while it waits
+    uint32_t num_waiters;     // threads in poll_wait (they hold no reference)
+    bool dead;                // destroyed while threads waited: the last one frees it
     struct account *account;  // pays for the poll itself
 };
 
@@ -38,12 +39,9 @@ error_t poll_remove(struct poll *poll, struct handle_table *table, handle_t hand
 // = forever. Returns (events << 32) | handle, E_EMPTY or E_TIMED_OUT.
 long poll_wait(struct poll *poll, uint64_t deadline_ticks);
 void poll_notify(struct object *target);
-// A handle to `poll` is going away (closed or sent): its waiters wake to see
-// whether any handle is left; if none is, their wait fails with
-// E_INVALID_HANDLE.
-void poll_handle_removed(struct poll *poll);
 // Drops the items naming `handle` in `table` (the handle is going away).
 void poll_forget_handle(struct object *target, struct handle_table *table, handle_t handle);
 // Drops every item watching `target` (it is being destroyed).
 void poll_forget_object(struct object *target);
+// The last reference went: threads still waiting wake with E_INVALID_HANDLE.
 void poll_destroy(struct poll *poll);

@@ -121,6 +121,22 @@ static void test_close_wakes_waiters(void) {
     EXPECT_EQ(sys_handle_close(closing_poll), OK);
     sleep_ms(5);
     EXPECT_EQ(closed_result, E_INVALID_HANDLE);
+    sys_handle_close((handle_t) thread);
+    // The same when its handle was sent away and the message is dropped
+    // unreceived (its channel closed): the set's last reference goes.
+    closing_poll = sys_poll_create();
+    closed_result = 1;
+    thread = sys_thread_spawn(waiter_forever, NULL);
+    sleep_ms(5);
+    handle_t a, b;
+    EXPECT_EQ(sys_channel_create(&a, &b), OK);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 1, 0), NULL, &closing_poll), OK);
+    sleep_ms(5);
+    EXPECT_EQ(closed_result, 1); // the set lives on in the message
+    EXPECT_EQ(sys_handle_close(b), OK);
+    EXPECT_EQ(sys_handle_close(a), OK);
+    sleep_ms(5);
+    EXPECT_EQ(closed_result, E_INVALID_HANDLE);
     handle_t poll = sys_poll_create();
     EXPECT_EQ(sys_poll_add(poll, (handle_t) thread, EVENT_READABLE), E_NOT_SUPPORTED);
     sys_handle_close((handle_t) thread);
