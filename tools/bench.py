@@ -32,9 +32,13 @@ TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready
 
 
 def host_benchmark(command):
-    """Runs the engine on the host over the same workload (wall time)."""
+    """Runs the engine on the host over the same workload (wall time); ends
+    the benchmark (status 1) if it fails, e.g. the checksums differ."""
     import subprocess
     proc = subprocess.run(command.split() + ['512'], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr, end='', file=sys.stderr)
+        sys.exit(f'the host benchmark failed (exit status {proc.returncode}): no figures')
     return {m: float(v) for m, v in re.findall(r'bench (\S+) ([\d.]+)', proc.stdout)}
 
 

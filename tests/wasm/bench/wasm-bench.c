@@ -1,7 +1,10 @@
 // wasm-bench APP.wasm ROUNDS: the host benchmark of the engine. Runs the
 // bench_cpu app's wasm build in libs/wasm (with the few system calls it
 // makes: log_write, system_exit) and the same workload compiled natively
-// for the host, and prints both times and their ratio.
+// for the host, and prints both times and their ratio. The two must agree:
+// the checksum the app logs ("checksum XXXX after N rounds: ...") must be
+// the native one, or it exits 1 with no figures (so does a run where the
+// app logs no checksum, or fails its own check). ROUNDS is 1..MAX_ROUNDS.
 #define _GNU_SOURCE
 #include <aster/env.h>
 #include <aster/syscall.h>
@@ -13,8 +16,14 @@
 #include "../../../apps/bench_cpu/workload.h"
 #include "../read_file.h"
 
+#define MAX_ROUNDS 4096
+
 static struct wasm_memory *memory;
 static bool ended;
+// What the app logged: its checksum (-1: none yet) and whether its own
+// check against its table failed.
+static long wasm_checksum = -1;
+static bool app_failed;
 
 static double now(void) {
     struct timespec ts;
@@ -33,13 +42,28 @@ static void host_free(void *ctx, void *ptr, size_t size) {
     free(ptr);
 }
 
+// Prints one line of the app's log and notes its checksum or failure.
+static void log_line(const char *text, size_t len) {
+    char line[256];
+    unsigned checksum, rounds;
+    len = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+    memcpy(line, text, len);
+    line[len] = '\0';
+    printf("[bench_cpu] %s\n", line);
+    const char *at = strstr(line, "checksum ");
+    if (at && sscanf(at, "checksum %x after %u rounds", &checksum, &rounds) == 2)
+        wasm_checksum = checksum;
+    if (strstr(line, "FAIL"))
+        app_failed = true;
+}
+
 static int host_syscall(void *ctx, struct wasm_exec *exec, wasm_value *v) {
     (void) ctx;
     (void) exec;
     switch ((int64_t) v[5]) {
     case SYS_LOG_WRITE:
         if (v[0] <= memory->size && v[1] <= memory->size - v[0])
-            printf("[bench_cpu] %.*s\n", (int) v[1], (const char *) memory->data + v[0]);
+            log_line((const char *) memory->data + v[0], (size_t) v[1]);
         v[0] = v[1];
         return WASM_OK;
     case SYS_SYSTEM_EXIT:
@@ -102,7 +126,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: wasm-bench bench_cpu.wasm ROUNDS\n");
         return 2;
     }
-    uint32_t rounds = (uint32_t) atoi(argv[2]);
+    char *end;
+    unsigned long rounds = strtoul(argv[2], &end, 10);
+    if (*end || rounds < 1 || rounds > MAX_ROUNDS) {
+        fprintf(stderr, "wasm-bench: ROUNDS must be 1..%d, not %s\n", MAX_ROUNDS, argv[2]);
+        return 2;
+    }
     size_t len;
     uint8_t *bytes = read_file(argv[1], &len);
     struct wasm_allocator alloc = {host_alloc, host_free, NULL};
@@ -120,7 +149,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     memory = ext.as.memory;
-    wasm_value arg = place_env(rounds);
+    wasm_value arg = place_env((uint32_t) rounds);
     double t0 = now();
     int status = wasm_exec_call(exec, start.as.func, &arg, NULL);
     double wasm_time = now() - t0;
@@ -129,9 +158,17 @@ int main(int argc, char **argv) {
         return 1;
     }
     t0 = now();
-    uint16_t checksum = workload_run(rounds);
+    uint16_t checksum = workload_run((uint32_t) rounds);
     double native_time = now() - t0;
     printf("native checksum %04x\n", checksum);
+    if (app_failed || wasm_checksum != checksum) {
+        if (wasm_checksum < 0)
+            fprintf(stderr, "wasm-bench: FAIL: the app logged no checksum\n");
+        else
+            fprintf(stderr, "wasm-bench: FAIL: the wasm build computed %04lx, native %04x after %lu rounds%s\n",
+                    wasm_checksum, checksum, rounds, app_failed ? " (the app failed its own check)" : "");
+        return 1;
+    }
     printf("bench wasm.host.seconds %.3f\nbench native.host.seconds %.3f\nbench wasm.host.ratio %.1f\n",
            wasm_time, native_time, wasm_time / native_time);
     wasm_instance_free(instance);
