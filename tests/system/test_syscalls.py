@@ -67,3 +67,13 @@ def test_kernel_memory_comes_back(boot, part, limits):
     if part == 'slabs':
         assert len(re.findall(r'\[test_memory\] \d+-byte messages: \d+ channels filled and closed, '
                               r'free memory back to \d+ bytes', result.output)) == 5
+
+
+def test_the_ipc_benchmark_checks_every_round_trip(boot):
+    # apps/bench_ipc_client checks each send, wait and reply; a broken run
+    # ends with status 1 and no figure
+    result = boot('systems/bench_ipc.toml', timeout=60)
+    out = result.output
+    assert result.status == 0 and 'FAIL' not in out, out
+    assert re.search(r'^\[bench_ipc_client\] bench ipc\.roundtrip\.kernel \d+$', out, re.M), out
+    assert re.search(r'^\[bench_ipc_client\] bench syscall\.null\.kernel \d+$', out, re.M), out
