@@ -6,6 +6,7 @@ each test describes its system in TOML (inline or a file), which is checked
 and packed by tools/mkimage.py like any other.
 """
 import os
+import re
 import sys
 
 import pytest
@@ -22,6 +23,31 @@ ISOLATION = os.environ.get('ASTER_ISOLATION', 'kernel')
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'mode_specific: runs in the isolation mode it asks for')
+
+
+def has_line(output, line):
+    """Whether `line` is one whole line of `output`: '[wc] 6' does not
+    accept '[wc] 60'. Tests check the console this way, never by substring
+    (except to show that something is absent)."""
+    return line in output.splitlines()
+
+
+def lines_matching(output, pattern):
+    """The matches of the regex `pattern` against whole lines of `output`
+    (re.fullmatch), in order."""
+    regex = re.compile(pattern)
+    return [m for m in map(regex.fullmatch, output.splitlines()) if m]
+
+
+def match_line(output, pattern):
+    """The first whole line of `output` that `pattern` matches, or None."""
+    found = lines_matching(output, pattern)
+    return found[0] if found else None
+
+
+def count_lines(output, line):
+    """How many whole lines of `output` are `line`."""
+    return output.splitlines().count(line)
 
 
 def apps_system(*names):
