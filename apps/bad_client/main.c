@@ -49,6 +49,8 @@ void main(struct env *env) {
     EXPECT_EQ(msg_send_data(echo, "still there?", 12), OK);
     EXPECT_EQ(wait_reply(echo, &reply), MSG_DATA);
     EXPECT_EQ(reply.data.len, 12);
+    EXPECT_EQ(memcmp(reply.data.data, "still there?", 12), 0); // the same bytes back
+    INFO("echo replied \"%.*s\"", (int) reply.data.len, (const char *) reply.data.data);
     EXPECT_EQ(msg_send_open(fs, 7, "file:/hello.txt"), OK);
     EXPECT_EQ(wait_reply(fs, &reply), MSG_OPEN_REPLY);
     EXPECT_EQ(reply.call_id, 7);

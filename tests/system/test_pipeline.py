@@ -118,6 +118,7 @@ def test_servers_survive_malformed_messages_of_every_type(boot):
     assert result.status == 0, 'bad_client failed'
     out = result.output
     assert has_line(out, '[bad_client] TEST PASSED')
+    assert has_line(out, '[bad_client] echo replied "still there?"')  # the same bytes back
     assert has_line(out, '[echo_client] reply: hello #5 from echo_client')
     # bad_client sends each server 15 malformed messages: each one is dropped
     for server in ('echo', 'fs'):
