@@ -67,31 +67,39 @@ class Boot:
         return f'Boot(status={self.status}, timed_out={self.timed_out})'
 
 
-def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None):
+def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None, linger=0):
     """Boots the kernel with a boot image and waits for it to power off, for
-    `until` (a string) to appear in the output, or for the timeout."""
+    `until` (a string) to appear in the output and then `linger` seconds
+    more (to see what follows it, or that nothing does), or for the
+    timeout. QEMU never outlives the call, even when it is interrupted."""
     cmd = qemu_command(kernel, append, icount, memory, initrd)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    os.set_blocking(proc.stdout.fileno(), False)
-    output = b''
-    deadline = time.monotonic() + timeout
-    timed_out = False
-    while True:
-        chunk = proc.stdout.read()
-        if chunk:
-            output += chunk
-            if until and until.encode() in output:
+    try:
+        os.set_blocking(proc.stdout.fileno(), False)
+        output = b''
+        deadline = time.monotonic() + timeout
+        seen = None  # when `until` appeared
+        timed_out = False
+        while True:
+            chunk = proc.stdout.read()
+            if chunk:
+                output += chunk
+                if until and seen is None and until.encode() in output:
+                    seen = time.monotonic()
+            if seen is not None and time.monotonic() >= seen + linger:
                 break
-        if proc.poll() is not None:
-            output += proc.stdout.read() or b''
-            break
-        if time.monotonic() > deadline:
-            timed_out = True
-            break
-        time.sleep(0.01)
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+            if proc.poll() is not None:
+                output += proc.stdout.read() or b''
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
     text = output.decode('utf-8', 'replace').replace('\r\n', '\n')
     return Boot(proc.returncode, text, timed_out)

@@ -72,6 +72,7 @@ def test_never_means_never(boot):
 [[app]]
 name = "flaky"
 isolation = "user"
+restart = "never"
 [app.config]
 crash_after = 0
 
@@ -79,10 +80,18 @@ crash_after = 0
 name = "echo_client"
 isolation = "user"
 '''
-    result = boot(system, isolation='user', until='no reply', timeout=30)
+    # A restart would come 10 ms after the crash (the first backoff): watch
+    # a whole second after the client's error.
+    result = boot(system, isolation='user', until='[echo_client] ERROR: no reply', linger=1.0, timeout=30)
     out = result.output
-    assert 'restarting flaky' not in out
+    assert has_line(out, '[flaky] failing on purpose after 0 messages')
+    assert match_line(out, r'\[kernel\] ERROR: flaky ended: ' + TRAP['user'])
     assert has_line(out, '[echo_client] ERROR: no reply: E_NO_PEER')
+    # Neither of the supervisor's lines (kernel/supervisor.c): the plan at
+    # the end, nor the restart itself.
+    assert not lines_matching(out, r'\[kernel\] flaky ended( by a fault)?; restarting it in \d+ ms'), out
+    assert not lines_matching(out, r'\[kernel\] restarting flaky \(restart \d+\); free memory \d+ bytes'), out
+    assert not result.timed_out and 'flaky' not in out.split('[echo_client] ERROR: no reply')[1]
 
 
 @pytest.mark.mode_specific
