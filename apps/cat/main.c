@@ -1,5 +1,7 @@
 // cat: copies a file from the fs server (config `file`), or its stdin, to
-// its stdout.
+// its stdout. When its reader goes away early (head), it stops at once,
+// logs "the reader has gone; stopping after reading N bytes" (N: what it
+// had read of its input) and closes its input.
 #include <aster/aster.h>
 #include <aster/loop.h>
 #include <aster/stream.h>
@@ -42,11 +44,18 @@ void main(struct env *env) {
     }
     static char buf[MESSAGE_DATA_MAX];
     int64_t len;
+    unsigned long total = 0;
+    error_t err = OK;
     while ((len = stream_read(&in, buf, sizeof(buf))) > 0) {
-        if (stream_write(&out, buf, len) != OK)
-            break; // the reader has gone: nothing more to do
+        total += (unsigned long) len;
+        if ((err = stream_write(&out, buf, len)) != OK)
+            break;
     }
-    if (len < 0)
+    if (err == E_NO_PEER)
+        INFO("the reader has gone; stopping after reading %lu bytes", total);
+    else if (err)
+        ERROR("write failed: %s", error_text(err));
+    else if (len < 0)
         ERROR("read failed: %s", error_text(len));
     stream_close(&in);
     stream_close(&out);
