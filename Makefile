@@ -219,7 +219,7 @@ debug: kernel image
 	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)
 
 bench: kernel uapps wapps check-specs $(BUILD)/host/wasm-bench
-	$(Q)$(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json \
+	$(Q)ASTER_BUILD=$(BUILD) $(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json \
 	    --host-bench "$(BUILD)/host/wasm-bench $(BUILD)/wapps/bench_cpu.wasm"
 
 # --- tests

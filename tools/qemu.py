@@ -14,17 +14,20 @@ QEMU = 'qemu-system-riscv64'
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The build directory: $ASTER_BUILD (relative to ROOT, or absolute; make
+# and tools/test.py set it from BUILD / --build), else build/.
+BUILD = os.path.join(ROOT, os.environ.get('ASTER_BUILD') or 'build')
 
 
 def build_image(system, out, rootfs=(), isolation=None, elves=None, wasm=None):
     """Checks a system.toml and builds its boot image with tools/mkimage.py
     (user-mode builds from `elves`, wasm-mode builds from `wasm`, by default
-    those of build/). Raises ImageError with the tool's `file:line: message`
+    those of BUILD). Raises ImageError with the tool's `file:line: message`
     output on mistakes."""
     cmd = [sys.executable, os.path.join(ROOT, 'tools', 'mkimage.py'), '--system', system,
            '--apps', os.path.join(ROOT, 'apps'), '--out', out,
-           '--elves', elves or os.path.join(ROOT, 'build', 'uapps'),
-           '--wasm', wasm or os.path.join(ROOT, 'build', 'wapps')]
+           '--elves', elves or os.path.join(BUILD, 'uapps'),
+           '--wasm', wasm or os.path.join(BUILD, 'wapps')]
     for root in rootfs or [os.path.join(ROOT, 'rootfs')]:
         cmd += ['--rootfs', root]
     if isolation:

@@ -113,8 +113,11 @@ def main():
     parser.add_argument('--wasm-diff-seconds', type=int, default=30)
     parser.add_argument('units', nargs='*')
     args = parser.parse_args()
-    env = dict(os.environ, FDT_VIRT_DTB=os.path.join(args.build, 'host', 'virt.dtb'),
-               ASTER_SAMPLE_ELF=os.path.join(args.build, 'uapps', 'hello.elf'))
+    # Every tool and test finds the build directory in ASTER_BUILD.
+    build = os.path.abspath(args.build)
+    os.environ['ASTER_BUILD'] = build
+    env = dict(os.environ, FDT_VIRT_DTB=os.path.join(build, 'host', 'virt.dtb'),
+               ASTER_SAMPLE_ELF=os.path.join(build, 'uapps', 'hello.elf'))
     passed = failed = 0
     for binary in args.units:
         p, f = run_unit(binary, env)
@@ -127,7 +130,8 @@ def main():
         passed, failed = passed + p, failed + f
     if args.wasm_diff:
         p, f = run_counting([sys.executable, os.path.join(os.path.dirname(__file__), 'wasm_diff.py'),
-                             '--runner', args.wasm_diff, '--seconds', str(args.wasm_diff_seconds)],
+                             '--build', build, '--runner', args.wasm_diff,
+                             '--seconds', str(args.wasm_diff_seconds)],
                             f'differential testing against Node ({args.wasm_diff_seconds} s)')
         passed, failed = passed + p, failed + f
     for binary in args.fuzz:

@@ -1,7 +1,7 @@
 """System tests boot the real kernel in QEMU with a boot image built from a
 system manifest, and check what it prints.
 
-One kernel (build/kernel.elf, with every app linked in) serves all tests;
+One kernel (BUILD/kernel.elf, with every app linked in) serves all tests;
 each test describes its system in TOML (inline or a file), which is checked
 and packed by tools/mkimage.py like any other.
 """
@@ -15,7 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 import qemu  # noqa: E402
 
-KERNEL = os.path.join(ROOT, 'build', 'kernel.elf')
+# The build directory: tools/test.py passes its --build as ASTER_BUILD
+# (relative to the repository, or absolute); qemu.py reads the same.
+BUILD = qemu.BUILD
+KERNEL = os.path.join(BUILD, 'kernel.elf')
 # Every system test runs with all apps in this isolation mode (tools/test.py
 # runs the suite once per mode); tests marked mode_specific pick their own.
 ISOLATION = os.environ.get('ASTER_ISOLATION', 'kernel')
@@ -58,7 +61,7 @@ def apps_system(*names):
 @pytest.fixture
 def boot(tmp_path):
     if not os.path.exists(KERNEL):
-        pytest.fail('build/kernel.elf is missing: run `make test`')
+        pytest.fail(f'{KERNEL} is missing: run `make test` (ASTER_BUILD={BUILD})')
 
     def run(system='system.toml', rootfs=(), image=None, isolation=None, elves=None, wasm=None, **kwargs):
         """Boots `system` (a manifest path, or TOML text when it has a

@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, has_line, match_line
+from conftest import BUILD, has_line, match_line
 
 SYSTEM = '''
 [[app]]
@@ -63,7 +63,7 @@ ELF_CASES = {
 @pytest.mark.parametrize('case', sorted(ELF_CASES))
 def test_a_bad_elf_file_is_refused_and_the_rest_runs(boot, tmp_path, case):
     elves = tmp_path / 'elves'
-    shutil.copytree(os.path.join(ROOT, 'build', 'uapps'), elves)
+    shutil.copytree(os.path.join(BUILD, 'uapps'), elves)
     corrupt, reason = ELF_CASES[case]
     hello = elves / 'hello.elf'
     hello.write_bytes(corrupt(hello.read_bytes()))

@@ -4,13 +4,13 @@ endless recursion, a huge memory.grow, bad imports, a malformed binary) end
 alone or are refused, and the rest of the system keeps running.
 
 A malicious module takes the place of the `hello` app's build in a copy of
-build/wapps, next to the echo demo, which must run to its end."""
+BUILD/wapps, next to the echo demo, which must run to its end."""
 import os
 import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT, has_line, match_line
+from conftest import BUILD, has_line, match_line
 
 DEMO = '[[app]]\nname = "echo"\n[[app]]\nname = "echo_client"\n'
 
@@ -150,7 +150,7 @@ def wat_to_wasm(tmp_path, text, validate=True):
 
 def boot_with_hello(boot, tmp_path, wasm_bytes, restart='never', until='[echo_client] done', timeout=30):
     wapps = tmp_path / 'wapps'
-    shutil.copytree(os.path.join(ROOT, 'build', 'wapps'), wapps)
+    shutil.copytree(os.path.join(BUILD, 'wapps'), wapps)
     (wapps / 'hello.wasm').write_bytes(wasm_bytes)
     system = DEMO + f'[[app]]\nname = "hello"\nrestart = "{restart}"\n'
     result = boot(system, isolation='wasm', wasm=str(wapps), until=until, timeout=timeout)
@@ -205,7 +205,7 @@ def test_a_module_with_an_unknown_import_is_refused(boot, tmp_path):
 @pytest.mark.parametrize('case', ['truncated', 'not wasm', 'invalid'])
 def test_a_malformed_module_is_refused_at_startup(boot, tmp_path, case):
     good = (tmp_path / 'good.wasm')
-    shutil.copy(os.path.join(ROOT, 'build', 'wapps', 'hello.wasm'), good)
+    shutil.copy(os.path.join(BUILD, 'wapps', 'hello.wasm'), good)
     data = good.read_bytes()
     if case == 'truncated':
         data = data[:len(data) // 2]

@@ -10,8 +10,9 @@ import subprocess
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The build directory: `make BUILD=dir wasi-tests` passes it as ASTER_BUILD.
-BUILD = os.path.join(ROOT, os.environ.get('ASTER_BUILD', 'build'))
+# The build directory: `make BUILD=dir wasi-tests` and tools/test.py pass it
+# as ASTER_BUILD (relative to the repository, or absolute).
+BUILD = os.path.join(ROOT, os.environ.get('ASTER_BUILD') or 'build')
 RUNNER = os.path.join(BUILD, 'host', 'aster-wasm')
 PROGRAMS = os.path.join(BUILD, 'wasi')
 SHOUT = os.path.join(BUILD, 'wapps', 'shout.wasm')
