@@ -72,9 +72,10 @@ class Boot:
 
 def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None, linger=0):
     """Boots the kernel with a boot image and waits for it to power off, for
-    `until` (a string) to appear in the output and then `linger` seconds
-    more (to see what follows it, or that nothing does), or for the
-    timeout. QEMU never outlives the call, even when it is interrupted."""
+    `until` (a string) to appear in the output, the rest of its line too,
+    and then `linger` seconds more (to see what follows it, or that nothing
+    does), or for the timeout. QEMU never outlives the call, even when it
+    is interrupted."""
     cmd = qemu_command(kernel, append, icount, memory, initrd)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -88,7 +89,8 @@ def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M
             chunk = proc.stdout.read()
             if chunk:
                 output += chunk
-                if until and seen is None and until.encode() in output:
+                at = output.find(until.encode()) if until and seen is None else -1
+                if at >= 0 and b'\n' in output[at + len(until):]:
                     seen = time.monotonic()
             if seen is not None and time.monotonic() >= seen + linger:
                 break
