@@ -31,8 +31,8 @@ FEATURES = ['--mvp-features', '--enable-sign-ext', '--enable-mutable-globals',
             '--enable-nontrapping-float-to-int', '--enable-bulk-memory', '--enable-multivalue']
 INCONCLUSIVE = (' exhausted', ' timeout')
 BATCH = 40
-BATCH_TIMEOUT = 300    # seconds for one side's batch
-MODULE_TIMEOUT = 60    # seconds for one side's single module
+BATCH_TIMEOUT = 60     # seconds for one side's batch (it takes about one)
+MODULE_TIMEOUT = 30    # seconds for one side's single module
 
 
 def generate(workdir, seed, size):
@@ -125,7 +125,7 @@ def check(runner, modules):
     for module in modules:
         ours, node, problems, ours_failed = run_batch(runner, [module], MODULE_TIMEOUT)
         if ours_failed:
-            yield module, 'failed', f'our engine on {module}: ' + '; '.join(problems)
+            yield module, 'failed', f'module {module}: ' + '; '.join(p.strip() for p in problems)
         elif problems:
             yield module, 'skipped', 'node: ' + '; '.join(problems)
         else:
