@@ -27,8 +27,7 @@ static uint64_t roundtrips(handle_t server, handle_t poll, int rounds) {
         int64_t ready = sys_poll_wait(poll, -1);
         if (IS_ERROR(ready))
             fail("poll_wait", i, ready);
-        reply = 0;
-        long info = sys_channel_recv(server, &reply, 1, NULL);
+        long info = sys_channel_recv(server, &reply, 1, NULL); // one byte written when info is right
         if (info != (long) MSGINFO(1, 0, 1) || reply != byte)
             fail("receive", i, info);
     }
