@@ -205,3 +205,11 @@ const char *json_string(const struct json *object, const char *key) {
     const struct json *m = json_get(object, key);
     return m && m->type == JSON_STRING ? m->string : NULL;
 }
+
+const char *json_bytes(const struct json *object, const char *key, size_t *len) {
+    const struct json *m = json_get(object, key);
+    if (!m || m->type != JSON_STRING)
+        return NULL;
+    *len = m->len;
+    return m->string;
+}

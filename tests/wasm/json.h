@@ -22,3 +22,5 @@ void json_free(struct json *value);
 const struct json *json_get(const struct json *object, const char *key);
 // The member's string, or NULL if absent or not a string.
 const char *json_string(const struct json *object, const char *key);
+// The same with its length in *len (strings may contain NUL bytes).
+const char *json_bytes(const struct json *object, const char *key, size_t *len);

@@ -31,9 +31,10 @@ static bool parse_value(const struct json *v, wasm_value *out) {
 
 static int invoke(struct wasm_exec *exec, struct wasm_instance *inst, const struct json *action,
                   wasm_value *results, uint32_t *count) {
-    const char *field = json_string(action, "field");
+    size_t field_len;
+    const char *field = json_bytes(action, "field", &field_len);
     struct wasm_extern ext;
-    if (!field || !wasm_instance_export(inst, field, strlen(field), &ext) ||
+    if (!field || !wasm_instance_export(inst, field, field_len, &ext) ||
         ext.kind != WASM_EXTERN_FUNC)
         return WASM_ERR_ARGS;
     wasm_value args[64];
@@ -57,10 +58,11 @@ int run_action(struct wasm_exec *exec, struct wasm_instance *inst, const struct 
         return WASM_ERR_ARGS;
     if (strcmp(type, "invoke") == 0)
         return invoke(exec, inst, action, results, count);
-    const char *field = json_string(action, "field");
+    size_t field_len;
+    const char *field = json_bytes(action, "field", &field_len);
     struct wasm_extern ext;
     if (strcmp(type, "get") != 0 || !field ||
-        !wasm_instance_export(inst, field, strlen(field), &ext) || ext.kind != WASM_EXTERN_GLOBAL)
+        !wasm_instance_export(inst, field, field_len, &ext) || ext.kind != WASM_EXTERN_GLOBAL)
         return WASM_ERR_ARGS;
     results[0] = ext.as.global->value;
     *count = 1;

@@ -15,7 +15,8 @@
 #define QUOTA_BYTES (512u << 20) // like an app quota: memory.grow beyond fails
 
 struct named {
-    char *name;
+    char *name;                  // bytes (names may hold NUL), NUL-terminated
+    size_t name_len;
     struct wasm_module *module;
     struct wasm_instance *instance;
     uint8_t *bytes;
@@ -60,24 +61,28 @@ static void fail(struct runner *r, const char *fmt, const char *detail) {
     fprintf(stderr, "\n");
 }
 
-static struct named *find(struct named *list, const char *name) {
+static struct named *find(struct named *list, const char *name, size_t len) {
     for (; list; list = list->next)
-        if (name && list->name && strcmp(list->name, name) == 0)
+        if (name && list->name && list->name_len == len && memcmp(list->name, name, len) == 0)
             return list;
     return NULL;
+}
+
+static char *copy_bytes(const char *bytes, size_t len) {
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, bytes, len);
+        copy[len] = 0;
+    }
+    return copy;
 }
 
 static bool resolve(void *ctx, struct wasm_name module, struct wasm_name name,
                     enum wasm_extern_kind kind, struct wasm_extern *out) {
     struct runner *r = ctx;
-    char module_name[256];
-    if (module.len >= sizeof module_name)
-        return false;
-    memcpy(module_name, module.bytes, module.len);
-    module_name[module.len] = 0;
-    if (strcmp(module_name, "spectest") == 0)
+    if (module.len == 8 && memcmp(module.bytes, "spectest", 8) == 0)
         return spectest_resolve(name, kind, out);
-    struct named *n = find(r->registered, module_name);
+    struct named *n = find(r->registered, (const char *) module.bytes, module.len);
     return n && wasm_instance_export(n->instance, (const char *) name.bytes, name.len, out) &&
            out->kind == kind;
 }
@@ -105,6 +110,7 @@ static void keep(struct runner *r, const char *name, struct wasm_module *module,
                  struct wasm_instance *instance, uint8_t *bytes) {
     struct named *n = calloc(1, sizeof *n);
     n->name = name ? strdup(name) : NULL;
+    n->name_len = name ? strlen(name) : 0;
     n->module = module, n->instance = instance, n->bytes = bytes;
     n->next = r->modules;
     r->modules = n;
@@ -144,12 +150,15 @@ static void cmd_module(struct runner *r, const struct json *cmd) {
 
 static void cmd_register(struct runner *r, const struct json *cmd) {
     const char *name = json_string(cmd, "name");
-    struct named *source = name ? find(r->modules, name) : NULL;
+    struct named *source = name ? find(r->modules, name, strlen(name)) : NULL;
     struct wasm_instance *inst = source ? source->instance : r->current;
     if (!inst)
         return fail(r, "register: no module%s", "");
     struct named *n = calloc(1, sizeof *n);
-    n->name = strdup(json_string(cmd, "as"));
+    size_t as_len = 0;
+    const char *as = json_bytes(cmd, "as", &as_len);
+    n->name = as ? copy_bytes(as, as_len) : NULL;
+    n->name_len = as_len;
     n->instance = inst;
     n->next = r->registered;
     r->registered = n;
@@ -159,7 +168,7 @@ static void cmd_register(struct runner *r, const struct json *cmd) {
 // The instance an action names (its "module" field), else the current one.
 static struct wasm_instance *action_instance(struct runner *r, const struct json *cmd) {
     const char *name = json_string(json_get(cmd, "action"), "module");
-    struct named *n = name ? find(r->modules, name) : NULL;
+    struct named *n = name ? find(r->modules, name, strlen(name)) : NULL;
     return n ? n->instance : r->current;
 }
 
