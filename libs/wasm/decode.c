@@ -1,7 +1,7 @@
 // The binary format's module structure: preamble, section order and sizes,
 // and every section but code bodies (validate.c walks those). Decoding only
-// checks form; index and type rules are checked as each section is read
-// when they need only earlier sections, or at the end (wasm_decode_finish).
+// checks form; index, type and limit rules are all checked at the end
+// (wasm_decode_finish), so that a malformed section wins over them.
 #include "decode.h"
 #include <string.h>
 

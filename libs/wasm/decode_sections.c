@@ -85,23 +85,8 @@ static bool read_limits(struct reader *rd, struct wasm_limits *out) {
     return !out->has_max || wasm_read_u32(rd, &out->max);
 }
 
-static bool check_limits(struct reader *rd, const struct wasm_limits *l, uint64_t bound,
-                         const char *too_big) {
-    if (l->min > bound || (l->has_max && l->max > bound))
-        return wasm_reader_invalid(rd, too_big);
-    if (l->has_max && l->max < l->min)
-        return wasm_reader_invalid(rd, "size minimum must not be greater than maximum");
-    return true;
-}
-
-static bool read_memtype(struct reader *rd, struct wasm_limits *out) {
-    return read_limits(rd, out) &&
-           check_limits(rd, out, WASM_MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
-}
-
 static bool read_tabletype(struct reader *rd, struct wasm_table_def *out) {
-    return wasm_read_reftype(rd, &out->elem_type) && read_limits(rd, &out->limits) &&
-           check_limits(rd, &out->limits, UINT32_MAX, "table size");
+    return wasm_read_reftype(rd, &out->elem_type) && read_limits(rd, &out->limits);
 }
 
 static bool read_globaltype(struct reader *rd, uint8_t *type, bool *mutable_) {
@@ -121,12 +106,8 @@ static bool read_import(struct reader *rd, struct wasm_module *m, struct wasm_im
     imp->kind = kind;
     switch (kind) {
     case WASM_EXTERN_FUNC:
-        if (!wasm_read_u32(rd, &imp->type_index))
-            return false;
-        if (imp->type_index >= m->type_count)
-            return wasm_reader_invalid(rd, "unknown type");
         m->func_import_count++;
-        return true;
+        return wasm_read_u32(rd, &imp->type_index);
     case WASM_EXTERN_TABLE: {
         struct wasm_table_def def;
         if (!read_tabletype(rd, &def))
@@ -137,7 +118,7 @@ static bool read_import(struct reader *rd, struct wasm_module *m, struct wasm_im
     }
     case WASM_EXTERN_MEMORY:
         m->memory_import_count++;
-        return read_memtype(rd, &imp->limits);
+        return read_limits(rd, &imp->limits);
     case WASM_EXTERN_GLOBAL:
         m->global_import_count++;
         return read_globaltype(rd, &imp->global_type, &imp->global_mutable);
@@ -152,8 +133,6 @@ bool wasm_decode_imports(struct reader *rd, struct wasm_module *m) {
     for (uint32_t i = 0; m->imports && i < m->import_count; i++)
         if (!read_import(rd, m, &m->imports[i]))
             return false;
-    if (m->imports && m->memory_import_count > 1)
-        return wasm_reader_invalid(rd, "multiple memories");
     return m->imports != NULL;
 }
 
@@ -201,13 +180,9 @@ bool wasm_decode_functions(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
     if (!read_count(rd, 1, &count) || !import_funcs(rd, m, count))
         return false;
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t *type = &m->func_types[m->func_import_count + i];
-        if (!wasm_read_u32(rd, type))
+    for (uint32_t i = 0; i < count; i++)
+        if (!wasm_read_u32(rd, &m->func_types[m->func_import_count + i]))
             return false;
-        if (*type >= m->type_count)
-            return wasm_reader_invalid(rd, "unknown type");
-    }
     return true;
 }
 
@@ -226,21 +201,19 @@ bool wasm_decode_memories(struct reader *rd, struct wasm_module *m) {
     if (!read_count(rd, 2, &count))
         return false;
     for (uint32_t i = 0; i < count; i++)
-        if (!read_memtype(rd, &m->memory))
+        if (!read_limits(rd, &m->memory))
             return false;
     m->memory_count = m->memory_import_count + count;
-    if (m->memory_count > 1)
-        return wasm_reader_invalid(rd, "multiple memories");
     return true;
 }
 
 bool wasm_decode_globals(struct reader *rd, struct wasm_module *m) {
     uint32_t count;
-    if (!read_count(rd, 4, &count) || !import_globals(rd, m, count))
+    if (!read_count(rd, 3, &count) || !import_globals(rd, m, count))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct wasm_global_def *g = &m->globals[m->global_import_count + i];
-        if (!read_globaltype(rd, &g->type, &g->mutable_) || !wasm_read_const_expr(rd, &g->init))
+        if (!read_globaltype(rd, &g->type, &g->mutable_) || !wasm_read_const_expr(rd, m, &g->init))
             return false;
     }
     return true;

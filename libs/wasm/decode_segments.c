@@ -1,53 +1,66 @@
 // Decoding of constant expressions and the element, code and data sections.
 #include "decode.h"
 
-bool wasm_read_const_expr(struct reader *rd, struct const_expr *out) {
-    uint8_t op, end;
-    int64_t signed_value;
+// One constant instruction's immediate into out->value; false (with no
+// error recorded) when op is not a constant instruction.
+static bool read_constant(struct reader *rd, uint8_t op, struct const_expr *out) {
+    int32_t i32;
+    int64_t i64;
     uint32_t index;
-    if (!wasm_read_byte(rd, &op))
-        return false;
     out->opcode = op;
     switch (op) {
     case 0x41:
-        if (!wasm_read_s32(rd, (int32_t *) &index))
+        if (!wasm_read_s32(rd, &i32))
             return false;
-        out->value = index;
-        break;
+        out->value = (uint32_t) i32;
+        return true;
     case 0x42:
-        if (!wasm_read_s64(rd, &signed_value))
+        if (!wasm_read_s64(rd, &i64))
             return false;
-        out->value = (uint64_t) signed_value;
-        break;
-    case 0x43: if (!wasm_read_fixed(rd, 4, &out->value)) return false; break;
-    case 0x44: if (!wasm_read_fixed(rd, 8, &out->value)) return false; break;
+        out->value = (uint64_t) i64;
+        return true;
+    case 0x43: return wasm_read_fixed(rd, 4, &out->value);
+    case 0x44: return wasm_read_fixed(rd, 8, &out->value);
     case 0xD0: {
         uint8_t type;
         if (!wasm_read_reftype(rd, &type))
             return false;
         out->value = type;
-        break;
+        return true;
     }
     case 0xD2: case 0x23:
         if (!wasm_read_u32(rd, &index))
             return false;
         out->value = index;
-        break;
-    case 0x0B:
-        return wasm_reader_invalid(rd, "type mismatch");
-    default:
-        return wasm_reader_invalid(rd, "constant expression required");
+        return true;
     }
-    if (!wasm_read_byte(rd, &end))
+    return false;
+}
+
+bool wasm_read_const_expr(struct reader *rd, const struct wasm_module *m, struct const_expr *out) {
+    const uint8_t *start = rd->pos;
+    uint8_t op;
+    if (!wasm_read_byte(rd, &op))
         return false;
-    if (end != 0x0B)
-        return wasm_reader_invalid(rd, "constant expression required");
+    if (read_constant(rd, op, out) && rd->pos < rd->end && *rd->pos == 0x0B)
+        return rd->pos++, true;
+    if (rd->status != WASM_OK)
+        return false;
+    // Not the one-instruction form: any well-formed expression is invalid.
+    rd->pos = start;
+    struct expr_shape shape;
+    if (!wasm_scan_expr(rd, &m->arena.alloc, &shape))
+        return false;
+    *out = (struct const_expr){shape.constant ? CONST_ARITY : CONST_NOT_CONSTANT, 0};
     return true;
 }
 
-uint8_t wasm_const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e,
-                        bool imported_globals_only) {
+uint8_t wasm_const_expr_type(struct reader *rd, const struct wasm_module *m, const struct const_expr *e) {
     switch (e->opcode) {
+    case CONST_NOT_CONSTANT:
+        return wasm_reader_invalid(rd, "constant expression required"), WASM_UNKNOWN;
+    case CONST_ARITY:
+        return wasm_reader_invalid(rd, "type mismatch"), WASM_UNKNOWN;
     case 0x41: return WASM_I32;
     case 0x42: return WASM_I64;
     case 0x43: return WASM_F32;
@@ -58,8 +71,7 @@ uint8_t wasm_const_expr_type(struct reader *rd, const struct wasm_module *m, con
             return wasm_reader_invalid(rd, "unknown function"), WASM_UNKNOWN;
         return WASM_FUNCREF;
     }
-    uint32_t limit = imported_globals_only ? m->global_import_count : m->global_count;
-    if (e->value >= limit)
+    if (e->value >= m->global_import_count)
         return wasm_reader_invalid(rd, "unknown global"), WASM_UNKNOWN;
     if (m->globals[e->value].mutable_)
         return wasm_reader_invalid(rd, "constant expression required"), WASM_UNKNOWN;
@@ -85,11 +97,11 @@ static bool read_func_items(struct reader *rd, struct wasm_module *m, struct was
 static bool read_expr_items(struct reader *rd, struct wasm_module *m, struct wasm_elem *e) {
     if (!wasm_read_u32(rd, &e->count))
         return false;
-    if ((size_t) (rd->end - rd->pos) / 2 < e->count)
+    if ((size_t) (rd->end - rd->pos) < e->count) // each at least an `end`
         return wasm_reader_fail(rd, "unexpected end");
     e->items = wasm_decode_alloc(rd, m, e->count, sizeof *e->items);
     for (uint32_t i = 0; e->items && i < e->count; i++)
-        if (!wasm_read_const_expr(rd, &e->items[i]))
+        if (!wasm_read_const_expr(rd, m, &e->items[i]))
             return false;
     return e->items != NULL;
 }
@@ -106,7 +118,7 @@ static bool read_elem(struct reader *rd, struct wasm_module *m, struct wasm_elem
     e->table_index = 0;
     if ((flags & 3) == 2 && !wasm_read_u32(rd, &e->table_index))
         return false;
-    if (e->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, &e->offset))
+    if (e->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, m, &e->offset))
         return false;
     if (flags & 4) {
         if ((flags & 3) != 0 && !wasm_read_reftype(rd, &e->elem_type))
@@ -134,18 +146,17 @@ bool wasm_decode_elems(struct reader *rd, struct wasm_module *m) {
     return m->elems != NULL;
 }
 
-static bool read_data(struct reader *rd, struct wasm_data *d) {
-    uint32_t flags, memory_index = 0;
+static bool read_data(struct reader *rd, const struct wasm_module *m, struct wasm_data *d) {
+    uint32_t flags;
     if (!wasm_read_u32(rd, &flags))
         return false;
     if (flags > 2)
         return wasm_reader_fail(rd, "malformed data segment kind");
     d->mode = flags == 1 ? SEGMENT_PASSIVE : SEGMENT_ACTIVE;
-    if (flags == 2 && !wasm_read_u32(rd, &memory_index))
+    d->memory_index = 0;
+    if (flags == 2 && !wasm_read_u32(rd, &d->memory_index))
         return false;
-    if (memory_index != 0)
-        return wasm_reader_invalid(rd, "unknown memory");
-    if (d->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, &d->offset))
+    if (d->mode == SEGMENT_ACTIVE && !wasm_read_const_expr(rd, m, &d->offset))
         return false;
     if (!wasm_read_u32(rd, &d->len))
         return false;
@@ -167,7 +178,7 @@ bool wasm_decode_datas(struct reader *rd, struct wasm_module *m) {
     m->data_count = count;
     m->datas = wasm_decode_alloc(rd, m, count, sizeof *m->datas);
     for (uint32_t i = 0; m->datas && i < count; i++)
-        if (!read_data(rd, &m->datas[i]))
+        if (!read_data(rd, m, &m->datas[i]))
             return false;
     return m->datas != NULL;
 }

@@ -40,6 +40,10 @@ bool wasm_read_fixed(struct reader *rd, unsigned size, uint64_t *out); // little
 bool wasm_read_name(struct reader *rd, struct wasm_name *out);          // checks UTF-8
 
 // A constant expression: one instruction then `end` (the 2.0 forms).
+// Decoding keeps well-formed expressions of other shapes for validation
+// to refuse: CONST_NOT_CONSTANT (a non-constant instruction) and
+// CONST_ARITY (constant instructions leaving other than one value).
+enum { CONST_NOT_CONSTANT = 0x00, CONST_ARITY = 0x01 };
 struct const_expr {
     uint8_t opcode;  // 0x41 i32.const, 0x42, 0x43, 0x44, 0xD0 ref.null, 0xD2 ref.func, 0x23 global.get
     uint64_t value;  // constant bits, or the function / global index
@@ -94,6 +98,7 @@ struct wasm_elem {
 
 struct wasm_data {
     enum segment_mode mode;
+    uint32_t memory_index;          // ACTIVE (validation requires 0)
     struct const_expr offset;
     const uint8_t *bytes;
     uint32_t len;

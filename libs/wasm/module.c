@@ -1,6 +1,6 @@
 // Loading a module (decode, then validate and compile the code) and the
 // status messages.
-#include "internal.h"
+#include "decode.h"
 #include <string.h>
 
 int wasm_module_load(const struct wasm_allocator *alloc, const uint8_t *bytes, size_t len,
@@ -23,6 +23,14 @@ int wasm_module_load(const struct wasm_allocator *alloc, const uint8_t *bytes, s
     int status = wasm_module_decode(m, bytes, len, err);
     if (status == WASM_OK)
         status = wasm_module_validate_code(m, bytes, err);
+    // Validation stops at its first error, but a malformed body anywhere
+    // makes the module malformed (the spec decodes all before validating).
+    if (status == WASM_ERR_INVALID) {
+        struct wasm_error malformed;
+        int scanned = wasm_scan_bodies(m, bytes, &malformed);
+        if (scanned != WASM_OK)
+            status = scanned, *err = malformed;
+    }
     if (status != WASM_OK) {
         wasm_module_free(m);
         return status;

@@ -118,7 +118,9 @@ static bool read_blocktype(struct vstate *v, struct wasm_functype *out) {
     int64_t index;
     if (!wasm_read_s33(&v->rd, &index))
         return false;
-    if (index < 0 || (uint64_t) index >= v->m->type_count)
+    if (index < 0)
+        return wasm_reader_fail(&v->rd, "malformed block type");
+    if ((uint64_t) index >= v->m->type_count)
         return wasm_reader_invalid(&v->rd, "unknown type");
     *out = v->m->types[index];
     return true;
