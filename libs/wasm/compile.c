@@ -4,7 +4,7 @@
 #include <string.h>
 
 void wasm_emit_init(struct emitter *out, const struct wasm_allocator *alloc) {
-    *out = (struct emitter){NULL, 0, 0, *alloc, false};
+    *out = (struct emitter){NULL, 0, 0, *alloc, false, 0, 0};
 }
 
 static bool emit_grow(struct emitter *out) {
@@ -53,6 +53,25 @@ void wasm_emit_patch(struct emitter *out, uint32_t *list, uint32_t target) {
         at = next;
     }
     *list = FIXUP_NONE;
+}
+
+uint32_t wasm_emit_segment_words(const struct emitter *out) {
+    uint64_t words = (uint64_t) out->count - out->segment + out->segment_extra;
+    return words < UINT32_MAX ? (uint32_t) words : UINT32_MAX;
+}
+
+void wasm_emit_fuel_point(struct emitter *out, uint32_t opcode, uint32_t from, uint32_t extra_words) {
+    bool loop = from != FUEL_FROM_SEGMENT && from >= out->segment;
+    uint64_t words = loop ? out->count - from : wasm_emit_segment_words(out);
+    words += extra_words;
+    uint64_t cost = 1 + words / FUEL_UNIT_WORDS;
+    wasm_emit_word(out, opcode);
+    wasm_emit_word(out, cost < UINT32_MAX ? (uint32_t) cost : UINT32_MAX);
+}
+
+void wasm_emit_segment(struct emitter *out, uint32_t extra_words) {
+    out->segment = out->count;
+    out->segment_extra = extra_words;
 }
 
 bool wasm_emit_finish(struct emitter *out, struct arena *arena, uint32_t **words, uint32_t *count) {

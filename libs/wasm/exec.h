@@ -36,8 +36,11 @@ int wasm_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, u
                uint32_t src, uint32_t len);
 int wasm_memory_init(struct wasm_instance *inst, uint32_t data, uint32_t dst, uint32_t src,
                 uint32_t len);
-// The bulk memory, table and reference instructions (wasm_interp_bulk.c).
-// Reads immediates at *pc, operands below *sp; updates both.
-int wasm_interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp);
+// The bulk memory, table and reference instructions (interp_bulk.c).
+// Reads immediates at *pc, operands below *sp, and charges *fuel. Returns
+// WASM_OK with pc and sp past the instruction, a trap, or WASM_OUT_OF_FUEL
+// with pc and sp unchanged and the operands updated to the work left.
+int wasm_interp_bulk(struct wasm_instance *inst, uint32_t op, const uint32_t **pc, wasm_value **sp,
+                     uint64_t *fuel);
 // The float arithmetic, comparison and conversion instructions.
 int wasm_interp_float(uint32_t op, wasm_value **sp);

@@ -1,8 +1,10 @@
 // The interpreter loop over the internal code (compile.h). Locals live at
 // the frame base `fp` on the value stack, operands above them; calls push
-// a struct frame, so wasm recursion never recurses in C. Fuel is spent by
-// every taken branch and every call; when it runs out the state is saved
-// at the instruction that needed it, and wasm_interp_run can be entered again.
+// a struct frame, so wasm recursion never recurses in C. Fuel is spent at
+// the fuel points (compile.h: taken branches, calls, returns, OP_FUEL) by
+// the cost the compiler gave each, and by bulk operations by their length;
+// a fuel point reached with no fuel left saves the state at its
+// instruction, and wasm_interp_run can be entered again.
 //
 // One long function by design: its registers (pc, sp, fp, memory) stay in
 // locals, and dispatch is threaded: every handler (op_<opcode>) ends by
@@ -19,7 +21,14 @@
 #define TRAP(code) do { status = (code); goto trap; } while (0)
 #define NEXT() goto *dispatch[*pc++]
 #define OPCODE (pc[-1]) // in a handler that has not moved pc yet
-#define USE_FUEL() do { if (fuel == 0) { pc--; goto out_of_fuel; } fuel--; } while (0)
+// Charges a fuel point's cost (saturating): with no fuel left, stops before
+// the instruction (pc back on its opcode) so that a resume runs it again.
+#define USE_FUEL(cost) do { uint64_t cost_ = (cost); \
+    if (__builtin_expect(fuel <= cost_, 0)) { \
+        if (fuel == 0) { pc--; goto out_of_fuel; } \
+        cost_ = fuel; \
+    } \
+    fuel -= cost_; } while (0)
 #define RELOAD_MEMORY() do { \
     mem = inst->memory ? inst->memory->data : NULL; \
     mem_size = inst->memory ? inst->memory->size : 0; } while (0)
@@ -43,12 +52,13 @@
 #define BIN64(expr) do { uint64_t b = sp[-1], a = sp[-2]; \
     (void) a; (void) b; sp--; sp[-1] = (uint64_t) (expr); } while (0)
 // A comparison fused with the br_if after it (the br_if's opcode word is
-// skipped): branch if cond, popping `popped` operands either way. Fuel is
-// spent before anything changes, so an out-of-fuel stop resumes here.
+// skipped, its cost is pc[1]): branch if cond, popping `popped` operands
+// either way. Fuel is spent before anything changes, so an out-of-fuel stop
+// resumes here.
 #define BRC(cond, popped) do { \
     uint32_t b = (uint32_t) sp[-1], a = popped == 2 ? (uint32_t) sp[-2] : b; (void) b; \
-    if (cond) { USE_FUEL(); sp -= popped; BRANCH(pc + 1); } \
-    else { sp -= popped; pc += 4; } } while (0)
+    if (cond) { USE_FUEL(pc[1]); sp -= popped; BRANCH(pc + 2); } \
+    else { sp -= popped; pc += 5; } } while (0)
 // The i32 binary operators with fused forms (fuse.c): opcode, result.
 #define FUSIBLE_I32(X) \
     X(0x46, a == b) X(0x47, a != b) X(0x48, (int32_t) a < (int32_t) b) X(0x49, a < b) \
@@ -69,13 +79,13 @@
     [OP_BRK + i] = &&brk_##i, [OP_BRL + i] = &&brl_##i, [OP_BRLK + i] = &&brlk_##i, [OP_BRLL + i] = &&brll_##i,
 #define BRANCH_HANDLERS(i, cond) \
     brk_##i: { uint32_t a = (uint32_t) sp[-1], b = pc[0]; \
-        if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } else { sp--; pc += 5; } NEXT(); } \
+        if (cond) { USE_FUEL(pc[2]); sp--; BRANCH(pc + 3); } else { sp--; pc += 6; } NEXT(); } \
     brl_##i: { uint32_t a = (uint32_t) sp[-1], b = (uint32_t) fp[pc[0]]; \
-        if (cond) { USE_FUEL(); sp--; BRANCH(pc + 2); } else { sp--; pc += 5; } NEXT(); } \
+        if (cond) { USE_FUEL(pc[2]); sp--; BRANCH(pc + 3); } else { sp--; pc += 6; } NEXT(); } \
     brlk_##i: { uint32_t a = (uint32_t) fp[pc[0]], b = pc[1]; \
-        if (cond) { USE_FUEL(); BRANCH(pc + 3); } else { pc += 6; } NEXT(); } \
+        if (cond) { USE_FUEL(pc[3]); BRANCH(pc + 4); } else { pc += 7; } NEXT(); } \
     brll_##i: { uint32_t a = (uint32_t) fp[pc[0]], b = (uint32_t) fp[pc[1]]; \
-        if (cond) { USE_FUEL(); BRANCH(pc + 3); } else { pc += 6; } NEXT(); }
+        if (cond) { USE_FUEL(pc[3]); BRANCH(pc + 4); } else { pc += 7; } NEXT(); }
 // Their four fused forms: the dispatch table's entries and the handlers.
 #define TABLE_ENTRIES(op, expr) \
     [OP_K + op - 0x46] = &&k_##op, [OP_L + op - 0x46] = &&l_##op, \
@@ -132,6 +142,11 @@ static int div64(uint32_t op, uint64_t a, uint64_t b, uint64_t *out) {
     return WASM_OK;
 }
 
+// Fuel less cost, never below zero.
+static uint64_t spend(uint64_t fuel, uint64_t cost) {
+    return fuel > cost ? fuel - cost : 0;
+}
+
 static bool types_match(const struct wasm_func *callee, const struct wasm_functype *want) {
     return callee->type == want || wasm_functype_equal(callee->type, want);
 }
@@ -163,6 +178,7 @@ int wasm_interp_run(struct wasm_exec *ex) {
         [OP_BR_IF] = &&op_br_if,
         [OP_BR_TABLE] = &&op_br_table,
         [OP_RETURN] = &&op_return,
+        [OP_FUEL] = &&op_fuel,
         [0x10] = &&op_0x10,
         [0x11] = &&op_0x11,
         [OP_BRC + 0] = &&op_brc_0,
@@ -312,29 +328,37 @@ int wasm_interp_run(struct wasm_exec *ex) {
     for (;;) {
         NEXT();
         op_0x00: TRAP(WASM_TRAP_UNREACHABLE);
-        op_jump: pc = code + pc[0]; NEXT();
+        op_jump: USE_FUEL(pc[0]); pc = code + pc[1]; NEXT();
         op_if:
-            pc = (uint32_t) *--sp ? pc + 1 : code + pc[0];
+            if ((uint32_t) sp[-1]) {
+                pc += 2;
+            } else {
+                USE_FUEL(pc[0]);
+                pc = code + pc[1];
+            }
+            sp--;
             NEXT();
-        op_br: USE_FUEL(); BRANCH(pc); NEXT();
+        op_fuel: USE_FUEL(pc[0]); pc++; NEXT();
+        op_br: USE_FUEL(pc[0]); BRANCH(pc + 1); NEXT();
         op_br_if:
             if ((uint32_t) sp[-1]) {
-                USE_FUEL();
+                USE_FUEL(pc[0]);
                 sp--;
-                BRANCH(pc);
+                BRANCH(pc + 1);
             } else {
                 sp--;
-                pc += 3;
+                pc += 4;
             }
             NEXT();
         op_br_table: {
-            USE_FUEL();
-            uint32_t count = pc[0], index = (uint32_t) *--sp;
-            const uint32_t *target = pc + 1 + 3 * (index < count ? index : count);
+            USE_FUEL(pc[0]);
+            uint32_t count = pc[1], index = (uint32_t) *--sp;
+            const uint32_t *target = pc + 2 + 3 * (index < count ? index : count);
             BRANCH(target);
             NEXT();
         }
         op_return: {
+            USE_FUEL(pc[0]);
             uint32_t results = func->type->result_count;
             if (fp != sp - results)
                 move_down(fp, sp - results, results);
@@ -348,21 +372,22 @@ int wasm_interp_run(struct wasm_exec *ex) {
             NEXT();
         }
         op_0x10:
-            USE_FUEL();
-            callee = inst->funcs[*pc++];
+            USE_FUEL(pc[0]);
+            callee = inst->funcs[pc[1]];
+            pc += 2;
             goto call;
         op_0x11: {
-            USE_FUEL();
+            USE_FUEL(pc[0]);
             uint32_t index = (uint32_t) *--sp;
-            const struct wasm_table *table = inst->tables[pc[1]];
+            const struct wasm_table *table = inst->tables[pc[2]];
             if (index >= table->limits.min)
                 TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
             callee = (struct wasm_func *) (uintptr_t) table->elems[index];
             if (!callee)
                 TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
-            if (!types_match(callee, &inst->module->types[pc[0]]))
+            if (!types_match(callee, &inst->module->types[pc[1]]))
                 TRAP(WASM_TRAP_INDIRECT_MISMATCH);
-            pc += 2;
+            pc += 3;
             goto call;
         }
         // Superinstructions (fuse.c).
@@ -420,10 +445,15 @@ int wasm_interp_run(struct wasm_exec *ex) {
         op_0x3b: op_0x3d: STORE(uint16_t, 2); NEXT();
         op_0x3e: STORE(uint32_t, 4); NEXT();
         op_0x3f: *sp++ = inst->memory->limits.min; NEXT();
-        op_0x40:
-            sp[-1] = (uint32_t) (int32_t) wasm_memory_grow(inst->memory, (uint32_t) sp[-1]);
+        op_0x40: { // memory.grow: pays for the bytes it copies and zeroes
+            USE_FUEL(1);
+            int64_t old = wasm_memory_grow(inst->memory, (uint32_t) sp[-1]);
+            if (old >= 0)
+                fuel = spend(fuel, inst->memory->size / FUEL_UNIT_BYTES);
+            sp[-1] = (uint32_t) (int32_t) old;
             RELOAD_MEMORY();
             NEXT();
+        }
         op_0x41: op_0x43: *sp++ = *pc++; NEXT();
         op_0x42: op_0x44: *sp++ = pc[0] | (uint64_t) pc[1] << 32; pc += 2; NEXT();
         op_0x45: UN32(a == 0); NEXT();
@@ -512,8 +542,13 @@ int wasm_interp_run(struct wasm_exec *ex) {
             // would keep them out of registers in the whole loop.
             const uint32_t *pc_ = pc;
             wasm_value *sp_ = sp;
-            status = wasm_interp_bulk(inst, OPCODE, &pc_, &sp_);
-            pc = pc_, sp = sp_;
+            uint64_t fuel_ = fuel;
+            status = wasm_interp_bulk(inst, OPCODE, &pc_, &sp_, &fuel_);
+            pc = pc_, sp = sp_, fuel = fuel_;
+            if (status == WASM_OUT_OF_FUEL) {
+                pc--;
+                goto out_of_fuel;
+            }
             if (status != WASM_OK)
                 goto trap;
             NEXT();

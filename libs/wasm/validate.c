@@ -160,12 +160,16 @@ static bool validate_br(struct vstate *v, uint8_t opcode) {
     struct ctrl *c = label(v, depth);
     if (!c || !wasm_pop_vals(v, label_types(c), label_arity(c)))
         return false;
-    wasm_emit_word(&v->out, opcode == 0x0C ? OP_BR : OP_BR_IF);
+    // A loop's back branch pays from the loop's start (compile.h).
+    bool back = c->opcode == 0x03;
+    uint32_t from = back ? c->start_pc : FUEL_FROM_SEGMENT;
+    wasm_emit_fuel_point(&v->out, opcode == 0x0C ? OP_BR : OP_BR_IF, from, label_arity(c));
     emit_target(v, c);
-    if (opcode == 0x0C)
-        wasm_set_unreachable(v);
-    else if (!wasm_push_vals(v, label_types(c), label_arity(c)))
-        return false;
+    if (opcode == 0x0D)
+        return wasm_push_vals(v, label_types(c), label_arity(c));
+    if (!back)
+        wasm_emit_segment(&v->out, 0);
+    wasm_set_unreachable(v);
     return true;
 }
 
@@ -185,7 +189,7 @@ static bool validate_br_table(struct vstate *v) {
     struct ctrl *dflt = label(v, depth);
     if (!dflt)
         return false;
-    wasm_emit_word(&v->out, OP_BR_TABLE);
+    wasm_emit_fuel_point(&v->out, OP_BR_TABLE, FUEL_FROM_SEGMENT, label_arity(dflt));
     wasm_emit_word(&v->out, count);
     v->rd.pos = labels;
     for (uint32_t i = 0; i <= count; i++) {
@@ -202,6 +206,7 @@ static bool validate_br_table(struct vstate *v) {
         emit_target(v, c);
     }
     v->rd.pos = after;
+    wasm_emit_segment(&v->out, 0); // (the table's words are not run)
     wasm_set_unreachable(v);
     return true;
 }
@@ -212,10 +217,14 @@ static bool validate_block(struct vstate *v, uint8_t opcode) {
         return false;
     if (opcode == 0x04 && !wasm_pop_expect(v, WASM_I32))
         return false;
+    if (opcode == 0x03 && wasm_emit_segment_words(&v->out) >= FUEL_LOOP_WORDS) {
+        wasm_emit_fuel_point(&v->out, OP_FUEL, FUEL_FROM_SEGMENT, 0);
+        wasm_emit_segment(&v->out, 0);
+    }
     if (!wasm_pop_vals(v, bt.types, bt.param_count) || !push_ctrl(v, opcode, &bt))
         return false;
     if (opcode == 0x04) {
-        wasm_emit_word(&v->out, OP_IF);
+        wasm_emit_fuel_point(&v->out, OP_IF, FUEL_FROM_SEGMENT, 0);
         wasm_emit_fixup(&v->out, &v->ctrls[v->ctrl_count - 1].else_fixup);
     }
     return true;
@@ -232,8 +241,9 @@ static bool validate_else(struct vstate *v) {
         return false;
     struct ctrl *top = &v->ctrls[v->ctrl_count - 1];
     top->end_fixups = c.end_fixups;
-    wasm_emit_word(&v->out, OP_JUMP);
+    wasm_emit_fuel_point(&v->out, OP_JUMP, FUEL_FROM_SEGMENT, 0);
     wasm_emit_fixup(&v->out, &top->end_fixups);
+    wasm_emit_segment(&v->out, 0);
     wasm_emit_patch(&v->out, &c.else_fixup, v->out.count);
     return true;
 }
@@ -248,7 +258,7 @@ static bool validate_end(struct vstate *v, bool *done) {
         return wasm_reader_invalid(&v->rd, "type mismatch");
     if (c.opcode == 0) {
         wasm_emit_patch(&v->out, &c.end_fixups, v->out.count);
-        wasm_emit_word(&v->out, OP_RETURN);
+        wasm_emit_fuel_point(&v->out, OP_RETURN, FUEL_FROM_SEGMENT, v->type->result_count);
         *done = true;
         return true;
     }
@@ -272,7 +282,8 @@ static bool validate_op(struct vstate *v, uint8_t opcode, bool *done) {
     case 0x0F:
         if (!wasm_pop_vals(v, v->type->types + v->type->param_count, v->type->result_count))
             return false;
-        wasm_emit_word(&v->out, OP_RETURN);
+        wasm_emit_fuel_point(&v->out, OP_RETURN, FUEL_FROM_SEGMENT, v->type->result_count);
+        wasm_emit_segment(&v->out, 0);
         wasm_set_unreachable(v);
         return true;
     case 0xFC: return wasm_validate_fc_op(v);
@@ -300,6 +311,11 @@ static bool validate_body(struct vstate *v) {
             v->recent_count = 0;
         else if (v->out.count > start)
             wasm_fuse(v, start);
+        if (wasm_emit_segment_words(&v->out) >= FUEL_SEGMENT_WORDS) {
+            wasm_emit_fuel_point(&v->out, OP_FUEL, FUEL_FROM_SEGMENT, 0);
+            wasm_emit_segment(&v->out, 0);
+            v->recent_count = 0; // nothing fuses across it
+        }
         if (v->out.failed)
             return wasm_reader_nomem(&v->rd);
     }
@@ -316,6 +332,7 @@ static int validate_function(struct wasm_module *m, uint32_t index, const uint8_
     v.type = &m->types[m->func_types[index]];
     v.local_total = v.type->param_count + code->local_count;
     wasm_emit_init(&v.out, &v.alloc);
+    wasm_emit_segment(&v.out, code->local_count / FUEL_LOCALS_PER_WORD);
     if (validate_body(&v)) {
         code->max_height = v.local_total + v.max_vals;
         if (!wasm_emit_finish(&v.out, &m->arena, &code->words, &code->word_count))

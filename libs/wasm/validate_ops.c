@@ -97,10 +97,11 @@ static bool validate_call(struct vstate *v, uint8_t op) {
     if (!wasm_pop_vals(v, t->types, t->param_count) ||
         !wasm_push_vals(v, t->types + t->param_count, t->result_count))
         return false;
-    wasm_emit_word(&v->out, op);
+    wasm_emit_fuel_point(&v->out, op, FUEL_FROM_SEGMENT, 0);
     wasm_emit_word(&v->out, index);
     if (op == 0x11)
         wasm_emit_word(&v->out, table);
+    wasm_emit_segment(&v->out, 0);
     return true;
 }
 

@@ -1,7 +1,8 @@
 // Host unit tests for libs/wasm: the LEB128 reader, decoder edge cases
 // (truncation, corruption, allocation failure), host imports, fuel and
 // resumption, and stack exhaustion. The .wast suite (tests/wasm) covers
-// instruction semantics; this file covers the C API.
+// instruction semantics; this file covers the C API (test_wasm_fuel.c:
+// what fuel pays for).
 //
 //   make -f <wrapper including libs/wasm/wasm.mk> build/host/test_wasm
 //   build/host/test_wasm
@@ -493,6 +494,8 @@ static void test_status_messages(void **state) {
     assert_false(wasm_is_trap(WASM_ERR_INVALID));
 }
 
+int wasm_fuel_tests(void); // test_wasm_fuel.c
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uleb_valid),
@@ -511,5 +514,6 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_call_depth_exhaustion, setup, teardown),
         cmocka_unit_test(test_status_messages),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    return failed + wasm_fuel_tests();
 }

@@ -174,7 +174,13 @@ int64_t wasm_memory_grow(struct wasm_memory *memory, uint32_t delta_pages);
 int wasm_exec_create(const struct wasm_allocator *alloc, uint32_t stack_slots, uint32_t max_frames,
                      struct wasm_exec **out);
 void wasm_exec_free(struct wasm_exec *exec);
-// Fuel: each taken branch and each call costs one. UINT64_MAX = unlimited.
+// Fuel bounds the work a call does before it stops (WASM_OUT_OF_FUEL): a
+// unit pays for at most 16 words of compiled code run (branches, calls and
+// straight-line code alike), or 1 KiB of bulk memory work, or 32 table
+// elements (libs/wasm/README.md: Fuel). A call stops where it needs fuel
+// and has none left; the step before may take fuel below its cost (to
+// zero), so about 256 words more may run before a stop. UINT64_MAX =
+// unlimited.
 void wasm_exec_set_fuel(struct wasm_exec *exec, uint64_t fuel);
 uint64_t wasm_exec_fuel(const struct wasm_exec *exec);
 // Calls func with args (func->type->param_count of them). On WASM_OK the
