@@ -137,7 +137,7 @@ int wasm_instance_create(const struct wasm_module *module, const struct wasm_all
                          wasm_resolve_fn resolve, void *resolve_ctx, struct wasm_exec *exec,
                          struct wasm_instance **out) {
     *out = NULL;
-    if (!module || !alloc || (module->has_start && !exec))
+    if (!module || !alloc)
         return WASM_ERR_ARGS;
     struct arena arena;
     wasm_arena_init(&arena, alloc);
@@ -160,12 +160,18 @@ int wasm_instance_create(const struct wasm_module *module, const struct wasm_all
     // tables are gone.
     *out = inst;
     status = apply_segments(inst);
-    if (status == WASM_OK && module->has_start) {
+    if (status == WASM_OK && module->has_start && !exec)
+        inst->pending_start = inst->funcs[module->start];
+    else if (status == WASM_OK && module->has_start) {
         status = wasm_exec_call(exec, inst->funcs[module->start], NULL, NULL);
         if (status == WASM_OUT_OF_FUEL)
             wasm_exec_reset(exec);
     }
     return status;
+}
+
+struct wasm_func *wasm_instance_start_func(const struct wasm_instance *inst) {
+    return inst->pending_start;
 }
 
 void wasm_instance_free(struct wasm_instance *inst) {

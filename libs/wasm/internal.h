@@ -151,6 +151,7 @@ struct wasm_instance {
     struct wasm_global *own_globals;
     bool *elem_dropped;
     bool *data_dropped;
+    struct wasm_func *pending_start; // left to the embedder (wasm_instance_start_func)
 };
 
 // Table growth, shared by the interpreter and instantiation (memories: see

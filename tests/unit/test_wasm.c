@@ -2,7 +2,7 @@
 // (truncation, corruption, allocation failure), host imports, fuel and
 // resumption, and stack exhaustion. The .wast suite (tests/wasm) covers
 // instruction semantics; this file covers the C API (test_wasm_fuel.c:
-// what fuel pays for).
+// what fuel pays for, and the deferred start function).
 //
 //   make -f <wrapper including libs/wasm/wasm.mk> build/host/test_wasm
 //   build/host/test_wasm

@@ -1,7 +1,7 @@
 // Host unit tests for libs/wasm's fuel: straight-line code and bulk
-// operations are paid for by their length, and fills and copies stop
-// between chunks and resume exactly. Run from test_wasm.c's main
-// (wasm_fuel_tests).
+// operations are paid for by their length, fills and copies stop between
+// chunks and resume exactly, and the start function can be left to the
+// embedder. Run from test_wasm.c's main (wasm_fuel_tests).
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -335,6 +335,49 @@ static void test_table_ops_and_grow(void **state) {
     unload(&l);
 }
 
+// --- the start function ------------------------------------------------------
+
+/* (module
+     (global $n (export "n") (mut i32) (i32.const 0))
+     (func $start
+       (loop
+         (global.set $n (i32.add (global.get $n) (i32.const 1)))
+         (br_if 0 (i32.lt_u (global.get $n) (i32.const 10000)))))
+     (start $start)) */
+static const uint8_t start_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03,
+    0x02, 0x01, 0x00, 0x06, 0x06, 0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x07, 0x05, 0x01, 0x01,
+    0x6e, 0x03, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x17, 0x01, 0x15, 0x00, 0x03, 0x40, 0x23, 0x00,
+    0x41, 0x01, 0x6a, 0x24, 0x00, 0x23, 0x00, 0x41, 0x90, 0xce, 0x00, 0x49, 0x0d, 0x00, 0x0b,
+    0x0b};
+
+// Instantiated without an exec, the start function waits for the
+// embedder, who runs it in slices of fuel.
+static void test_deferred_start(void **state) {
+    (void) state;
+    struct loaded l;
+    load(start_wasm, sizeof start_wasm, false, &l);
+    struct wasm_global *n = export_of(&l, "n", WASM_EXTERN_GLOBAL).as.global;
+    struct wasm_func *start = wasm_instance_start_func(l.instance);
+    assert_non_null(start);
+    assert_int_equal(n->value, 0); // not run yet
+    unsigned stops;
+    assert_int_equal(call_sliced(&l, start, NULL, NULL, 5, &stops), WASM_OK);
+    assert_int_equal(n->value, 10000);
+    assert_true(stops >= 10000 / 10); // an iteration costs 1 of the 5
+
+    unload(&l);
+    // Given an exec, instantiation runs it and leaves nothing pending.
+    load(start_wasm, sizeof start_wasm, true, &l);
+    assert_null(wasm_instance_start_func(l.instance));
+    assert_int_equal(export_of(&l, "n", WASM_EXTERN_GLOBAL).as.global->value, 10000);
+    unload(&l);
+    // Without a start function there is none to run.
+    load(bulk_wasm, sizeof bulk_wasm, false, &l);
+    assert_null(wasm_instance_start_func(l.instance));
+    unload(&l);
+}
+
 int wasm_fuel_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_straight_line_is_charged, setup),
@@ -342,6 +385,7 @@ int wasm_fuel_tests(void) {
         cmocka_unit_test_setup(test_copy_resumes_both_directions, setup),
         cmocka_unit_test_setup(test_bulk_bounds_before_writes, setup),
         cmocka_unit_test_setup(test_table_ops_and_grow, setup),
+        cmocka_unit_test_setup(test_deferred_start, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

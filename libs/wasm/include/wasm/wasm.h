@@ -142,7 +142,9 @@ void wasm_module_free(struct wasm_module *module);
 
 // Instantiates: resolves imports, allocates memory/tables/globals, applies
 // segments and runs the start function on `exec` (with the exec's fuel;
-// running out counts as failure). On a link or allocation error nothing
+// running out counts as failure). With exec NULL the start function is not
+// run but left pending (see wasm_instance_start_func), so that the embedder
+// can run it in slices of fuel. On a link or allocation error nothing
 // remains and *out is NULL. On a trap in a segment or the start function
 // the trap is returned but *out is still set: earlier segments may have
 // put its functions into imported tables (2.0 semantics), so the caller
@@ -155,6 +157,12 @@ int wasm_instance_create(const struct wasm_module *module, const struct wasm_all
                          wasm_resolve_fn resolve, void *resolve_ctx, struct wasm_exec *exec,
                          struct wasm_instance **out);
 void wasm_instance_free(struct wasm_instance *instance);
+// The start function that wasm_instance_create left pending (exec NULL),
+// or NULL (the module has none, or create ran it). Instantiation is
+// complete only once the embedder has run it to its end, with
+// wasm_exec_call and, on WASM_OUT_OF_FUEL, wasm_exec_resume; a trap there
+// is a failed instantiation, to be handled as a trap from create.
+struct wasm_func *wasm_instance_start_func(const struct wasm_instance *instance);
 // Finds an export by name; false if there is none of that name.
 bool wasm_instance_export(const struct wasm_instance *instance, const char *name, size_t name_len,
                           struct wasm_extern *out);
