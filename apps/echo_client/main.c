@@ -5,6 +5,7 @@
 void main(struct env *env) {
     handle_t echo = env_channel(env, "echo");
     int64_t greetings = env_int(env, "greetings");
+    int64_t start = sys_time_now();
     if (IS_ERROR(echo))
         return;
     static struct msg_buffer buf;
@@ -34,5 +35,8 @@ void main(struct env *env) {
         }
         INFO("reply: %.*s", (int) reply.data.len, (const char *) reply.data.data);
     }
+    if (env_bool(env, "timed"))
+        INFO("%lld greetings answered in %lld ms", (long long) greetings,
+             (long long) ((sys_time_now() - start) / 1000000));
     INFO("done");
 }

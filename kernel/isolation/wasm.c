@@ -6,13 +6,15 @@
 //
 // Threads. Each app thread is a kernel thread running the interpreter with
 // interrupts off. It gives up the CPU only at two kinds of points: system
-// calls (host functions) and fuel checks (every WASM_FUEL_SLICE branches and
-// calls the interpreter returns, lets a pending timer interrupt in, which
-// ends the slice as for any app, and resumes). So a module that loops
-// forever is preempted like any app; and since all the threads of an app
-// share the module's globals, the one per-thread global, the shadow stack
-// pointer (exported by our build as __stack_pointer), is saved and restored
-// around those points.
+// calls (host functions) and fuel checks (every WASM_FUEL_SLICE units of
+// fuel the interpreter returns, lets a pending timer interrupt in, which
+// ends the slice as for any app, and resumes). Fuel pays for all work (a
+// unit for at most about 16 words of straight-line code, bulk memory and
+// table operations by length, in chunks: libs/wasm/README.md), and the
+// module's start function runs the same way, so nothing a module does holds
+// the CPU for long. Since all the threads of an app share the module's
+// globals, the one per-thread global, the shadow stack pointer (exported by
+// our build as __stack_pointer), is saved and restored around those points.
 #include "../arch.h"
 #include "../kmalloc.h"
 #include "../process.h"
@@ -29,7 +31,6 @@
 #include <wasm/wasm.h>
 
 #define WASM_FUEL_SLICE 4096           // fuel between preemption checks
-#define WASM_START_FUEL 100000000      // for the module's start function
 #define WASM_STACK_SLOTS 16384         // interpreter value stack per thread (128 KiB)
 #define WASM_MAX_FRAMES 2048           // call depth per thread
 #define WASM_THREAD_STACK (64 * 1024)  // the shadow stack of a spawned thread: one wasm page
@@ -374,6 +375,24 @@ static void thread_state_free(struct process *process, struct wasm_thread *state
     kfree(state);
 }
 
+// Calls func(args) in slices of fuel, letting the timer in between, until it
+// returns, traps or the app is ended (WASM_TRAP_HOST).
+static int run_call(struct thread *thread, struct wasm_func *func, const wasm_value *args, wasm_value *results) {
+    struct wasm_thread *state = thread->wasm;
+    wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
+    int status = state->ending ? WASM_TRAP_HOST : wasm_exec_call(state->exec, func, args, results);
+    while (status == WASM_OUT_OF_FUEL) {
+        preemption_point(thread);
+        if (state->ending) {
+            wasm_exec_reset(state->exec);
+            return WASM_TRAP_HOST;
+        }
+        wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
+        status = wasm_exec_resume(state->exec, results);
+    }
+    return status;
+}
+
 // Runs entry(arg) to its end, a trap or the app's end; then the thread exits.
 static NORETURN void run_thread(struct thread *thread) {
     struct wasm_thread *state = thread->wasm;
@@ -385,15 +404,7 @@ static NORETURN void run_thread(struct thread *thread) {
         state->stack_pointer = app->stack_pointer->value;
     enter_wasm(thread);
     wasm_value args[1] = {state->arg}, results[1];
-    wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
-    int status = state->ending ? WASM_TRAP_HOST : wasm_exec_call(state->exec, state->entry, args, results);
-    while (status == WASM_OUT_OF_FUEL) {
-        preemption_point(thread);
-        if (state->ending)
-            break;
-        wasm_exec_set_fuel(state->exec, WASM_FUEL_SLICE);
-        status = wasm_exec_resume(state->exec, results);
-    }
+    int status = run_call(thread, state->entry, args, results);
     if (app->wasi && app->io) {
         wasi_end(process, status);
     } else if (status != WASM_OK && !state->ending && !process->killed) {
@@ -485,12 +496,12 @@ static bool find_export(struct wasm_app *app, const char *name, enum wasm_extern
     return wasm_instance_export(app->instance, name, strlen(name), out) && out->kind == kind;
 }
 
-// Instantiates the module and finds what the app must export. NULL on
-// success, else what is wrong.
+// Instantiates the module (its start function left pending) and finds
+// what the app must export. NULL on success, else what is wrong.
 static const char *instantiate(struct process *process, struct wasm_thread *state) {
     struct wasm_app *app = process->wasm;
-    wasm_exec_set_fuel(state->exec, WASM_START_FUEL);
-    int status = wasm_instance_create(app->module, &app->alloc, resolve, app, state->exec, &app->instance);
+    (void) state;
+    int status = wasm_instance_create(app->module, &app->alloc, resolve, app, NULL, &app->instance);
     if (status == WASM_ERR_LINK)
         return app->missing[0] ? "it imports something the kernel does not provide" : "its imports do not link";
     if (status != WASM_OK)
@@ -519,13 +530,30 @@ static const char *instantiate(struct process *process, struct wasm_thread *stat
     return NULL;
 }
 
+// The module's start function, if it has one, run like any app code (in
+// slices of fuel, preemptible); NULL, or what went wrong.
+static const char *run_start(struct thread *thread) {
+    struct wasm_app *app = thread->process->wasm;
+    struct wasm_func *start = wasm_instance_start_func(app->instance);
+    if (!start)
+        return NULL;
+    if (app->stack_pointer)
+        thread->wasm->stack_pointer = app->stack_pointer->value;
+    enter_wasm(thread);
+    int status = run_call(thread, start, NULL, NULL);
+    leave_wasm(thread);
+    return status == WASM_OK ? NULL : status == WASM_TRAP_HOST ? "ended in its start function"
+                                                                : wasm_status_message(status);
+}
+
 static void first_thread_entry(void *unused) {
     (void) unused;
     arch_irq_save();
-    arch_fpu_enable(); // the start function runs in instantiate
     struct thread *thread = current_thread();
     struct process *process = thread->process;
     const char *problem = instantiate(process, thread->wasm);
+    if (!problem)
+        problem = run_start(thread);
     uint32_t env = problem || process->wasm->wasi ? 0 : place_env(process->wasm, process->env);
     if (!problem && !env && !process->wasm->wasi)
         problem = "no memory for its environment";

@@ -217,3 +217,54 @@ def test_a_malformed_module_is_refused_at_startup(boot, tmp_path, case):
     assert match_line(out, r'\[kernel\] ERROR: startup: hello: cannot load its Wasm module: .+ \(at byte \d+\)'), out
     assert '[hello]' not in out
     assert has_line(out, '[echo_client] reply: hello #3 from echo_client')
+
+
+# Modules that hold the CPU as long as they can, each beside the echo demo
+# (timed by the client): work of every kind pays fuel, so the module is
+# preempted like any app and the demo takes about as long as it does alone.
+# (Before, a start function that looped froze the whole system, and a loop
+# of 6 MB memory.fill took the demo from 0.1 s to 41 s.)
+def straight_line_function(words):
+    return '(func $long ' + ' '.join(['(drop (i32.add (i32.const 1) (i32.const 2)))'] * words) + ')'
+
+
+def cpu_hog_modules():
+    loop = '(loop $again {} (br $again))'
+    return {
+        'start function that loops': module('', funcs='(func $start (loop $l (br $l))) (start $start)'),
+        'memory.fill of 6 MB': module(loop.format('(memory.fill (i32.const 0) (i32.const 7) (i32.const 6000000))'),
+                                      memory=100),
+        'memory.copy of 3 MB': module(loop.format(
+            '(memory.copy (i32.const 0) (i32.const 3000000) (i32.const 3000000))'), memory=100),
+        'straight-line code': module(loop.format('(call $long)'), funcs=straight_line_function(3000)),
+        'table.fill': module(loop.format('(table.fill $big (i32.const 0) (ref.null func) (i32.const 200000))'),
+                             extra='(table $big 200000 funcref)'),
+        'memory.grow until refused': module(
+            loop.format('(drop (memory.grow (i32.const 1)))'), memory=2),
+    }
+
+
+def echo_demo_ms(out):
+    match = match_line(out, r'\[echo_client\] 3 greetings answered in (\d+) ms')
+    assert match, out
+    return int(match.group(1))
+
+
+@pytest.mark.mode_specific
+@pytest.mark.parametrize('hog', sorted(cpu_hog_modules()))
+def test_a_module_cannot_hold_the_cpu(boot, tmp_path, hog):
+    timed = DEMO + '[app.config]\ntimed = true\n'
+    alone = echo_demo_ms(boot(timed, isolation='wasm', until='[echo_client] done', timeout=30).output)
+    wasm = wat_to_wasm(tmp_path, cpu_hog_modules()[hog])
+    wapps = tmp_path / 'wapps'
+    shutil.copytree(os.path.join(BUILD, 'wapps'), wapps)
+    (wapps / 'hello.wasm').write_bytes(wasm)
+    result = boot(timed + '[[app]]\nname = "hello"\n', isolation='wasm', wasm=str(wapps),
+                  until='[echo_client] done', timeout=60)
+    out = result.output
+    assert 'KERNEL PANIC' not in out
+    beside = echo_demo_ms(out)
+    # Each round trip may wait a time slice (10 ms) for the hog to be
+    # preempted: a few slices more than alone, not seconds.
+    print(f'echo demo: {alone} ms alone, {beside} ms beside {hog}')
+    assert beside <= alone + 300, f'the echo demo took {beside} ms beside it, {alone} ms alone'
