@@ -50,7 +50,7 @@ WASI_APPS := $(sort $(patsubst apps/%/app.toml,%,$(shell grep -l '^wasi *= *true
 APPS := $(filter-out $(WASI_APPS),$(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean
+.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean fuzz-kernel
 # Keep intermediate objects (the app objects are linked twice: kernel and user).
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -141,7 +141,7 @@ $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/st
 # wasm-ld, with the SDK's import backend. The kernel does not run them yet;
 # make test checks that the engine accepts every one.
 WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -flto -ffreestanding -nostdinc \
-    -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Wall -Wextra -Werror
+    -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Wall -Wextra -Werror -MMD -MP
 WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(APP_LIB_SRCS)) \
     libs/aster/src/entry_wasm.c
 WASM_LIB_OBJS := $(patsubst %,$(BUILD)/wapps/lib/%.o,$(WASM_LIB_SRCS))
@@ -221,6 +221,14 @@ debug: kernel image
 bench: kernel uapps wapps check-specs $(BUILD)/host/wasm-bench
 	$(Q)ASTER_BUILD=$(BUILD) $(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json \
 	    --host-bench "$(BUILD)/host/wasm-bench $(BUILD)/wapps/bench_cpu.wasm"
+
+# The system-call fuzzer (apps/sysfuzz) in user and wasm mode: long runs.
+CALLS ?= 1000000
+SEED ?= 1
+TRACE_FROM ?= 0
+fuzz-kernel: kernel uapps wapps check-specs
+	$(Q)$(PYTHON) tools/fuzz_kernel.py --kernel $(BUILD)/kernel.elf --build $(BUILD) --calls $(CALLS) \
+	    --seed $(SEED) --trace-from $(TRACE_FROM)
 
 # --- tests
 include tests/unit/unit.mk

@@ -37,7 +37,7 @@ $(BUILD)/host/fuzz_wasi: tests/fuzz/fuzz_wasi.c $(WASI_SRCS) $(WASI_HDRS) $(BUIL
 	    -Ilibs/wasi/include tests/fuzz/fuzz_wasi.c $(WASI_SRCS) -o $@
 
 # Unit tests of the library alone (the engine's header, none of its code).
-$(BUILD)/host/test_wasi: tests/unit/test_wasi.c $(WASI_SRCS) $(WASI_HDRS) libs/wasm/include/wasm/wasm.h
+$(BUILD)/host/test_wasi: tests/unit/test_wasi.c $(WASI_SRCS) $(WASI_HDRS) libs/wasm/include/wasm/wasm.h | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include -Ilibs/wasi/include tests/unit/test_wasi.c $(WASI_SRCS) \
@@ -45,7 +45,7 @@ $(BUILD)/host/test_wasi: tests/unit/test_wasi.c $(WASI_SRCS) $(WASI_HDRS) libs/w
 UNIT_TESTS += $(BUILD)/host/test_wasi
 
 WASI_KERNEL_OBJS := $(patsubst libs/wasi/%.c,$(BUILD)/wasi/kernel/%.o,$(WASI_SRCS))
-$(BUILD)/wasi/kernel/%.o: libs/wasi/%.c $(WASI_HDRS) $(WASM_HDRS)
+$(BUILD)/wasi/kernel/%.o: libs/wasi/%.c $(WASI_HDRS) $(WASM_HDRS) | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (riscv64 kernel flags)")
 	$(Q)$(WASM_KERNEL_CC) $(WASM_KERNEL_CFLAGS) -Ilibs/wasi/include -c $< -o $@

@@ -31,14 +31,14 @@ $(BUILD)/host/wasm-spec-run: $(WASM_RUNNER_SRCS) $(WASM_RUNNER_HDRS) $(WASM_SRCS
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include $(WASM_RUNNER_SRCS) $(WASM_SRCS) -o $@
 
-$(BUILD)/host/test_wasm: $(wildcard tests/unit/test_wasm*.c) $(WASM_SRCS) $(WASM_HDRS)
+$(BUILD)/host/test_wasm: $(wildcard tests/unit/test_wasm*.c) $(WASM_SRCS) $(WASM_HDRS) | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include $(wildcard tests/unit/test_wasm*.c) \
 	    $(WASM_SRCS) -lcmocka -o $@
 
 # wast2json also writes the script's modules next to it ($*.N.wasm).
-$(BUILD)/wasm/%.json: tests/wasm/%.wast
+$(BUILD)/wasm/%.json: tests/wasm/%.wast | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  WAST    $<")
 	$(Q)rm -f $(BUILD)/wasm/$*.[0-9]*.wasm $(BUILD)/wasm/$*.[0-9]*.wat
@@ -59,7 +59,7 @@ WASM_KERNEL_CFLAGS = --target=riscv64-unknown-elf -march=rv64imac_zicsr_zifencei
     -Ilibs/wasm/include -Wall -Wextra -Werror
 WASM_KERNEL_OBJS := $(patsubst libs/wasm/%.c,$(BUILD)/wasm/kernel/%.o,$(WASM_SRCS))
 
-$(BUILD)/wasm/kernel/%.o: libs/wasm/%.c $(WASM_HDRS)
+$(BUILD)/wasm/kernel/%.o: libs/wasm/%.c $(WASM_HDRS) | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (riscv64 kernel flags)")
 	$(Q)$(WASM_KERNEL_CC) $(WASM_KERNEL_CFLAGS) -c $< -o $@
@@ -70,7 +70,7 @@ wasm-kernel-check: $(WASM_KERNEL_OBJS)
 WASM_FUZZ_CC ?= clang-19
 WASM_FUZZ_SECONDS ?= 30
 
-$(BUILD)/host/fuzz_wasm: tests/wasm/fuzz_wasm.c $(WASM_SRCS) $(WASM_HDRS)
+$(BUILD)/host/fuzz_wasm: tests/wasm/fuzz_wasm.c $(WASM_SRCS) $(WASM_HDRS) | $(BUILD)/.setup-done
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)$(WASM_FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
