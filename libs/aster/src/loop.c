@@ -3,6 +3,26 @@
 #include <aster/syscall.h>
 #include <string.h>
 
+#define WARNINGS_PER_SECOND 20
+
+// Whether the loop may log one more warning now; past WARNINGS_PER_SECOND
+// in a second, warnings are counted and their number logged later.
+static bool may_warn(struct loop *loop) {
+    int64_t now = sys_time_now();
+    if (now - loop->warn_window >= 1000000000) {
+        if (loop->suppressed)
+            WARN("loop: %u more warnings left out", loop->suppressed);
+        loop->warn_window = now;
+        loop->warnings = loop->suppressed = 0;
+    }
+    if (loop->warnings < WARNINGS_PER_SECOND) {
+        loop->warnings++;
+        return true;
+    }
+    loop->suppressed++;
+    return false;
+}
+
 static struct loop_channel *find(struct loop *loop, handle_t ch) {
     for (uint32_t i = 0; i < loop->num_channels; i++)
         if (loop->channels[i].channel == ch)
@@ -82,7 +102,8 @@ void loop_stop(struct loop *loop) { loop->stopped = true; }
 static void on_connect(struct loop *loop, const struct msg *msg) {
     handle_t client = msg->connect.channel;
     if (watch(loop, client, false, NULL) != OK) {
-        WARN("loop: cannot watch a new client (%u channels)", loop->num_channels);
+        if (may_warn(loop))
+            WARN("loop: cannot watch a new client (%u channels)", loop->num_channels);
         sys_handle_close(client);
         return;
     }
@@ -140,11 +161,13 @@ static void dispatch(struct loop *loop, handle_t ch, const struct msg *msg) {
 static void no_room_for_handles(struct loop *loop, handle_t ch) {
     struct loop_channel *entry = find(loop, ch);
     if (!entry->listen) {
-        WARN("loop: dropping client %d: its message carries handles there is no room for", ch);
+        if (may_warn(loop))
+            WARN("loop: dropping client %d: its message carries handles there is no room for", ch);
         loop_remove(loop, ch);
         return;
     }
-    WARN("loop: no room for another client's handle; accepting again when a channel closes");
+    if (may_warn(loop))
+        WARN("loop: no room for another client's handle; accepting again when a channel closes");
     entry->events &= ~EVENT_READABLE;
     sys_poll_update(loop->poll, ch, entry->events);
 }
@@ -156,9 +179,10 @@ static void service(struct loop *loop, handle_t ch, uint32_t events) {
     if (events & EVENT_READABLE) {
         struct msg msg;
         int64_t type = msg_recv(ch, &loop->buffer, &msg); // a malformed message's handles are closed
-        if (type == E_BAD_MESSAGE)
-            WARN("loop: dropped a malformed message from channel %d", ch);
-        else if (type == E_TOO_MANY_HANDLES)
+        if (type == E_BAD_MESSAGE) {
+            if (may_warn(loop))
+                WARN("loop: dropped a malformed message from channel %d", ch);
+        } else if (type == E_TOO_MANY_HANDLES)
             no_room_for_handles(loop, ch);
         else if (!IS_ERROR(type))
             dispatch(loop, ch, &msg);

@@ -55,6 +55,9 @@ struct loop {
     uint32_t num_channels;
     struct loop_channel channels[LOOP_MAX_CHANNELS];
     struct msg_buffer buffer;
+    int64_t warn_window;   // start of the current second of warnings (ns)
+    uint32_t warnings;     // warnings logged in it
+    uint32_t suppressed;   // and left out (a client sending junk cannot flood the log)
 };
 
 // Sets up the loop and watches every listen channel in `env` (NULL: none).
