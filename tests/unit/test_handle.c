@@ -63,7 +63,29 @@ static void test_limit(void **state) {
             assert_int_equal(hb, E_TOO_MANY_HANDLES);
     }
     assert_int_equal(installed, 40);
-    assert_false(handle_has_room(&table, 1));
+    assert_int_equal(handle_reserve(&table, 1), E_TOO_MANY_HANDLES);
+    handle_table_destroy(&table);
+    assert_int_equal(app.used, 0);
+}
+
+// After handle_reserve(n), n installs succeed even with no memory left:
+// a call can make its object knowing its handle will fit.
+static void test_reserve(void **state) {
+    (void) state;
+    struct account app = {.name = "app", .limit = 1 << 20, .refs = 1};
+    struct handle_table table;
+    handle_table_init(&table, &app, 100);
+    assert_int_equal(handle_reserve(&table, 20), OK);
+    assert_true(table.capacity >= 20);
+    struct channel *ends[20];
+    for (int i = 0; i < 20; i += 2)
+        assert_int_equal(channel_create(&app, &ends[i], &ends[i + 1]), OK);
+    app.limit = app.used; // nothing more can be charged
+    for (int i = 0; i < 20; i++)
+        assert_true(handle_install(&table, &ends[i]->object, RIGHT_ALL) > 0);
+    assert_int_equal(handle_reserve(&table, 20), E_NO_MEMORY); // the table would have to grow
+    assert_int_equal(table.count, 20);
+    app.limit = 1 << 20;
     handle_table_destroy(&table);
     assert_int_equal(app.used, 0);
 }
@@ -72,6 +94,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_install_lookup),
         cmocka_unit_test(test_limit),
+        cmocka_unit_test(test_reserve),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
