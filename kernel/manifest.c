@@ -14,7 +14,7 @@ struct header {
     uint32_t reserved;
 };
 _Static_assert(sizeof(struct header) == 64, "image header layout");
-_Static_assert(sizeof(struct manifest_app) == 32, "image app layout");
+_Static_assert(sizeof(struct manifest_app) == 40, "image app layout");
 _Static_assert(sizeof(struct manifest_item) == 24, "image item layout");
 
 #define REJECT(fmt, ...)                                                       \
@@ -70,8 +70,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     const struct header *h = base;
     if (size < sizeof(*h) || memcmp(h->magic, "ASTERIMG", 8) != 0)
         REJECT("no image (bad magic)");
-    if (h->version != 1)
-        REJECT("version %u, this kernel reads version 1", h->version);
+    if (h->version != 2)
+        REJECT("version %u, this kernel reads version 2", h->version);
     if (h->total_size > size || h->total_size < sizeof(*h))
         REJECT("size %u does not fit the %lu bytes loaded", h->total_size, (unsigned long) size);
     uint32_t total = h->total_size;
@@ -98,8 +98,11 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     for (uint32_t i = 0; i < m->num_apps; i++) {
         const struct manifest_app *app = &m->apps[i];
         if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
-            || (app->flags & ~APP_MAY_POWER_OFF))
+            || (app->flags & ~(APP_MAY_POWER_OFF | APP_MAY_INJECT_FAULTS)))
             REJECT("app %u is malformed", i);
+        if (app->restart_delay_ms > 60000 || app->restart_delay_max_ms > 60000
+            || (app->restart_delay_max_ms && app->restart_delay_max_ms < app->restart_delay_ms))
+            REJECT("app %s has bad restart delays", m->strings + app->name);
         if (app->code_size && !in_image(total, app->code_offset, app->code_size, 1))
             REJECT("app %s has its ELF file outside the image", m->strings + app->name);
         if ((uint64_t) app->first_item + app->num_items > m->num_items)

@@ -20,7 +20,8 @@ enum isolation_mode { MODE_KERNEL = 0, MODE_USER = 1, MODE_WASM = 2, MODE_VM = 3
 enum restart_policy { RESTART_NEVER = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAYS = 2 };
 
 #define PIPE_NONE 0xffffffffu
-#define APP_MAY_POWER_OFF (1u << 0) // [permissions] power_off: may end the system
+#define APP_MAY_POWER_OFF (1u << 0)     // [permissions] power_off: may end the system
+#define APP_MAY_INJECT_FAULTS (1u << 1) // [permissions] inject_faults: test-only fault injection
 
 struct manifest_app {
     uint32_t name;         // string
@@ -33,6 +34,8 @@ struct manifest_app {
     uint32_t handle_limit;
     uint32_t code_offset;  // user mode: its ELF file; wasm mode: its module
     uint32_t code_size;
+    uint32_t restart_delay_ms;     // the first restart's delay (0: the default)
+    uint32_t restart_delay_max_ms; // where doubling stops (0: the default)
 };
 
 struct manifest_item {

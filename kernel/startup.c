@@ -199,6 +199,7 @@ static error_t start_app(struct process *process) {
     if (!thread)
         return E_NO_MEMORY;
     object_unref(&thread->object); // no handle: the thread lives on its own reference
+    supervisor_app_started(process->app_index);
     return OK;
 }
 
@@ -263,6 +264,7 @@ static void create_process(uint32_t index) {
         return;
     process->app_index = index;
     process->may_power_off = app->flags & APP_MAY_POWER_OFF;
+    process->may_inject_faults = app->flags & APP_MAY_INJECT_FAULTS;
     process->on_end = app_ended;
     if (app->memory_limit_kib)
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
@@ -306,9 +308,11 @@ static void launch(uint32_t index) {
 // services get new listen channels at once, so CONNECTs wait for it).
 static void app_ended(struct process *process) {
     uint32_t index = process->app_index;
+    const struct manifest_app *app = &manifest.apps[index];
     processes[index] = NULL;
-    if (supervisor_app_ended(index, manifest_string(&manifest, manifest.apps[index].name),
-                             manifest.apps[index].restart, process->killed))
+    struct supervision how = {manifest_string(&manifest, app->name), app->restart, app->restart_delay_ms,
+                              app->restart_delay_max_ms};
+    if (supervisor_app_ended(index, &how, process->killed))
         renew_listen_channels(index);
 }
 

@@ -2,18 +2,21 @@
 #include "arch.h"
 #include "kmalloc.h"
 #include "manifest.h"
-#include "page.h"
 #include "timer.h"
 #include "worker.h"
 
-#define RESTART_DELAY_MIN_MS 10
+#define RESTART_DELAY_MS 10
 #define RESTART_DELAY_MAX_MS 1000
+#define HEALTHY_RUN_MS 1000
 
-// One per app: its restarts so far and the timer of the next one. The timer
-// fires in an interrupt; the restart itself is work for the worker thread.
+// One per app: its restarts so far, how many followed each other after
+// short runs, and the timer of the next one. The timer fires in an
+// interrupt; the restart itself is work for the worker thread.
 struct supervisor {
     uint32_t restarts;
-    const char *name; // for the log
+    uint32_t backoff;     // the delay is the first one << backoff
+    uint64_t started;     // when its current run started (ticks)
+    const char *name;     // for the log
     struct ktimer timer;
     struct work restart;
 };
@@ -45,14 +48,21 @@ error_t supervisor_init(uint32_t num_apps, void (*relaunch)(uint32_t index)) {
     return OK;
 }
 
-bool supervisor_app_ended(uint32_t index, const char *name, uint8_t policy, bool failed) {
-    if (policy == RESTART_NEVER || (policy == RESTART_ON_FAILURE && !failed))
+void supervisor_app_started(uint32_t index) { supervisors[index].started = arch_time_ticks(); }
+
+bool supervisor_app_ended(uint32_t index, const struct supervision *how, bool failed) {
+    if (how->policy == RESTART_NEVER || (how->policy == RESTART_ON_FAILURE && !failed))
         return false;
     struct supervisor *supervisor = &supervisors[index];
-    supervisor->name = name;
-    uint32_t shift = MIN(supervisor->restarts, 7u);
-    uint64_t delay_ms = MIN((uint64_t) RESTART_DELAY_MIN_MS << shift, (uint64_t) RESTART_DELAY_MAX_MS);
-    INFO("%s ended%s; restarting it in %lu ms", name, failed ? " by a fault" : "", (unsigned long) delay_ms);
+    supervisor->name = how->name;
+    uint64_t first = how->delay_ms ? how->delay_ms : RESTART_DELAY_MS;
+    uint64_t most = how->delay_max_ms ? how->delay_max_ms : MAX(first, RESTART_DELAY_MAX_MS);
+    uint64_t ran_ms = ticks_to_ns(arch_time_ticks() - supervisor->started) / 1000000;
+    if (ran_ms >= MAX(most, HEALTHY_RUN_MS))
+        supervisor->backoff = 0;
+    uint64_t delay_ms = MIN(first << MIN(supervisor->backoff, 16u), most);
+    supervisor->backoff++;
+    INFO("%s ended%s; restarting it in %lu ms", how->name, failed ? " by a fault" : "", (unsigned long) delay_ms);
     ktimer_arm(&supervisor->timer, arch_time_ticks() + ns_to_ticks(delay_ms * 1000000));
     return true;
 }

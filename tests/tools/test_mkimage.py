@@ -87,12 +87,12 @@ def decode(blob):
     fields = struct.unpack_from('<8s14I', blob, 0)
     (magic, version, total, num_apps, apps_offset, num_items, items_offset, num_services,
      services_offset, num_pipes, strings_offset, strings_size, bootfs_offset, bootfs_size, reserved) = fields
-    assert (magic, version, total, reserved) == (b'ASTERIMG', 1, len(blob), 0)
+    assert (magic, version, total, reserved) == (b'ASTERIMG', 2, len(blob), 0)
     assert total % 8 == 0
     for offset in (apps_offset, items_offset, services_offset, strings_offset, bootfs_offset):
         assert offset % 8 == 0
     assert bootfs_offset % 4096 == 0  # so the kernel can map it into a user-mode fs
-    assert apps_offset + 32 * num_apps <= total and items_offset + 24 * num_items <= total
+    assert apps_offset + 40 * num_apps <= total and items_offset + 24 * num_items <= total
     assert services_offset + 8 * num_services <= total and strings_offset + strings_size <= total
     strings = blob[strings_offset:strings_offset + strings_size]
     assert strings.endswith(b'\0')
@@ -110,9 +110,9 @@ def decode(blob):
         items.append(item)
     apps, next_item = [], 0
     for index in range(num_apps):
-        name, isolation, restart, zero16, first, count, memory, handles, elf_offset, elf_size = \
-            struct.unpack_from('<IBBHIIIIII', blob, apps_offset + 32 * index)
-        assert zero16 in (0, 1)  # flags: bit 0 = may power off
+        (name, isolation, restart, flags, first, count, memory, handles, elf_offset, elf_size,
+         delay, delay_max) = struct.unpack_from('<IBBHIIIIIIII', blob, apps_offset + 40 * index)
+        assert flags in (0, 1, 2, 3)  # bit 0 = may power off, bit 1 = may inject faults
         elf = None
         if isolation in (1, 2):  # user mode, wasm mode: its executable is in the image, after the bootfs
             assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
@@ -124,7 +124,8 @@ def decode(blob):
         next_item += count
         apps.append({'name': string(name), 'isolation': isolation, 'restart': restart,
                      'memory_limit_kib': memory, 'handle_limit': handles, 'elf': elf,
-                     'may_power_off': zero16 == 1,
+                     'may_power_off': bool(flags & 1), 'may_inject_faults': bool(flags & 2),
+                     'restart_delay_ms': delay, 'restart_delay_max_ms': delay_max,
                      'items': items[first:first + count]})
     assert next_item == num_items
     services = [struct.unpack_from('<II', blob, services_offset + 8 * index) for index in range(num_services)]

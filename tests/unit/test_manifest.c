@@ -26,7 +26,7 @@ struct test_image {
 static void build(struct test_image *image, uint32_t num_pipes) {
     memset(image, 0, sizeof(*image));
     memcpy(image->header.magic, "ASTERIMG", 8);
-    image->header.version = 1;
+    image->header.version = 2;
     image->header.total_size = sizeof(*image);
     image->header.num_apps = 2;
     image->header.apps_offset = offsetof(struct test_image, apps);
@@ -70,10 +70,29 @@ static void test_pipes_beyond_their_items_are_refused(void **state) {
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
 }
 
+static void test_restart_delays_are_bounded(void **state) {
+    (void) state;
+    struct test_image image;
+    struct manifest m;
+    build(&image, 1);
+    image.apps[0].restart_delay_ms = 5;
+    image.apps[0].restart_delay_max_ms = 100;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
+    image.apps[0].restart_delay_max_ms = 4; // below the first delay
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.apps[0].restart_delay_max_ms = 0;
+    image.apps[0].restart_delay_ms = 60001;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    build(&image, 1);
+    image.header.version = 1; // the 32-byte app records of before
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_pipeline_is_accepted),
         cmocka_unit_test(test_pipes_beyond_their_items_are_refused),
+        cmocka_unit_test(test_restart_delays_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@ from .tomlfile import INT64_MAX, INT64_MIN, a_type, check_name, type_name, with_
 APP_KEYS = ('name', 'description', 'wasi', 'env', 'exports', 'permissions')
 EXPORTS_KEYS = ('services',)
 # Permissions an app can declare in [permissions], each a boolean.
-PERMISSIONS = ('power_off',)
+PERMISSIONS = ('power_off', 'inject_faults')
 # The keys each env type allows besides `type` and `description`.
 ENV_TYPES = {
     'service': ('service',),
@@ -105,7 +105,8 @@ def check_app(toml, folder, report):
 
 
 def _check_permissions(toml, report, where, spec):
-    """[permissions]: power_off = true lets the app end the whole system."""
+    """[permissions]: power_off = true lets the app end the whole system;
+    inject_faults = true lets it corrupt other apps (test-only fault injection)."""
     table = toml.data.get('permissions', {})
     if not isinstance(table, dict):
         report.add(toml.name, toml.line('permissions'), f"{where}: 'permissions' must be a table")

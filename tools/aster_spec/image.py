@@ -2,7 +2,7 @@
 
 Layout, every section starting 8-byte aligned:
 
-  header (64) | apps (32 each) | items (24 each) | services (8 each)
+  header (64) | apps (40 each) | items (24 each) | services (8 each)
   | strings | padding to a page | bootfs | the executables of user- and wasm-mode apps
   | (end: total_size, a multiple of 8)
 
@@ -18,21 +18,22 @@ import struct
 from dataclasses import dataclass, field
 
 MAX_IMAGE_SIZE = 256 << 20
-VERSION = 1
+VERSION = 2
 
 # App flags.
-APP_MAY_POWER_OFF = 1  # [permissions] power_off: the app may end the system
+APP_MAY_POWER_OFF = 1      # [permissions] power_off: the app may end the system
+APP_MAY_INJECT_FAULTS = 2  # [permissions] inject_faults: test-only fault injection
 
 # Item kinds.
 SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS = range(1, 10)
 
 HEADER = struct.Struct('<8s14I')
-APP = struct.Struct('<IBBHIIIIII')
+APP = struct.Struct('<IBBHIIIIIIII')
 ITEM = struct.Struct('<IIIIq')
 SERVICE_RECORD = struct.Struct('<II')
 BOOTFS_HEADER = struct.Struct('<8sII')
 BOOTFS_FILE = struct.Struct('<IIII')
-assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 32, 24, 8)
+assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 40, 24, 8)
 
 
 @dataclass
@@ -54,6 +55,8 @@ class App:
     handle_limit: int
     items: list = field(default_factory=list)
     flags: int = 0  # APP_* bits
+    restart_delay_ms: int = 0      # 0: the kernel's default
+    restart_delay_max_ms: int = 0  # 0: the kernel's default
 
 
 @dataclass
@@ -127,7 +130,7 @@ class Layout:
             code_offset, code_size = code_fields.get(app.name, (0, 0))
             apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, app.flags, len(items),
                                  len(app.items), app.memory_limit_kib, app.handle_limit,
-                                 code_offset, code_size))
+                                 code_offset, code_size, app.restart_delay_ms, app.restart_delay_max_ms))
             for item in app.items:
                 a = item.a if item.string is None else strings.add(item.string)
                 items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))

@@ -14,7 +14,9 @@ from .app_spec import CONFIG_KINDS, check_app, check_keys, config_value_problem
 from .tomlfile import a_type, check_name, type_name, with_article
 
 SYSTEM_KEYS = ('description', 'rootfs', 'app')
-ENTRY_KEYS = ('name', 'isolation', 'restart', 'memory_limit_kib', 'handle_limit', 'stdout', 'config')
+ENTRY_KEYS = ('name', 'isolation', 'restart', 'restart_delay_ms', 'restart_delay_max_ms', 'memory_limit_kib',
+              'handle_limit', 'stdout', 'config')
+RESTART_DELAY_MAX = 60000  # ms
 ISOLATIONS = {'kernel': 0, 'user': 1, 'wasm': 2, 'vm': 3}
 RESTARTS = {'never': 0, 'on-failure': 1, 'always': 2}
 HANDLE_LIMIT_MAX = 4095
@@ -30,6 +32,8 @@ class SystemApp:
     isolation: str = 'kernel'  # (a WASI program: always wasm)
     isolation_set: bool = False  # `isolation` is in the entry
     restart: str = 'never'
+    restart_delay_ms: int = 0  # 0: the kernel's default (10)
+    restart_delay_max_ms: int = 0  # 0: the kernel's default (1000)
     memory_limit_kib: int = 0  # 0: the kernel's default
     handle_limit: int = 0      # 0: the kernel's default
     stdout: str = None        # the app its stdout pipes into
@@ -152,7 +156,8 @@ def _check_entry(toml, report, index, entry):
             shown = f'"{value}"' if isinstance(value, str) else a_type(value)
             report.add(toml.name, key_line(key),
                        f"{where}: {key} must be one of {', '.join(choices)}; got {shown}")
-    for key, low, high in (('memory_limit_kib', 1, (1 << 32) - 1), ('handle_limit', 1, HANDLE_LIMIT_MAX)):
+    for key, low, high in (('memory_limit_kib', 1, (1 << 32) - 1), ('handle_limit', 1, HANDLE_LIMIT_MAX),
+                           ('restart_delay_ms', 1, RESTART_DELAY_MAX), ('restart_delay_max_ms', 1, RESTART_DELAY_MAX)):
         value = entry.get(key)
         if value is None:
             continue
@@ -161,6 +166,10 @@ def _check_entry(toml, report, index, entry):
         else:
             report.add(toml.name, key_line(key),
                        f"{where}: {key} must be an integer from {low} to {high}; got {value!r}")
+    if app.restart_delay_max_ms and app.restart_delay_max_ms < (app.restart_delay_ms or 10):
+        report.add(toml.name, key_line('restart_delay_max_ms'),
+                   f"{where}: restart_delay_max_ms ({app.restart_delay_max_ms}) is less than the first "
+                   f"delay ({app.restart_delay_ms or 10} ms)")
     if 'stdout' in entry:
         app.stdout_line = key_line('stdout')
         if isinstance(entry['stdout'], str):
@@ -316,9 +325,11 @@ def _build_manifest(apps, pipes, isolation):
         items = [_build_item(app, item, service_index, stdin_pipe, stdout_pipe) for item in app.spec.items]
         items += [image.Item(name, image.LISTEN, a=service_index[name]) for name in app.spec.exports]
         mode = 'wasm' if app.spec.wasi else isolation or app.isolation
+        flags = (image.APP_MAY_POWER_OFF if 'power_off' in app.spec.permissions else 0) \
+            | (image.APP_MAY_INJECT_FAULTS if 'inject_faults' in app.spec.permissions else 0)
         records.append(image.App(app.name, ISOLATIONS[mode], RESTARTS[app.restart],
-                                 app.memory_limit_kib, app.handle_limit, items,
-                                 image.APP_MAY_POWER_OFF if 'power_off' in app.spec.permissions else 0))
+                                 app.memory_limit_kib, app.handle_limit, items, flags,
+                                 app.restart_delay_ms, app.restart_delay_max_ms))
     return Manifest(records, services, len(pipes))
 
 
