@@ -50,7 +50,7 @@ WASI_APPS := $(sort $(patsubst apps/%/app.toml,%,$(shell grep -l '^wasi *= *true
 APPS := $(filter-out $(WASI_APPS),$(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean fuzz-kernel
+.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean fuzz-kernel fault-campaign
 # Keep intermediate objects (the app objects are linked twice: kernel and user).
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -229,6 +229,11 @@ TRACE_FROM ?= 0
 fuzz-kernel: kernel uapps wapps check-specs
 	$(Q)$(PYTHON) tools/fuzz_kernel.py --kernel $(BUILD)/kernel.elf --build $(BUILD) --calls $(CALLS) \
 	    --seed $(SEED) --trace-from $(TRACE_FROM)
+
+# A fault-injection campaign against a user-mode server (apps/faultinj).
+N ?= 10000
+fault-campaign: kernel uapps wapps check-specs
+	$(Q)$(PYTHON) tools/fault_campaign.py --kernel $(BUILD)/kernel.elf --build $(BUILD) -n $(N) --seed $(SEED)
 
 # --- tests
 include tests/unit/unit.mk

@@ -40,6 +40,14 @@ bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags);
 void arch_vm_destroy(void *vm, struct account *account);
 // Switches to a space (NULL: the kernel's own).
 void arch_vm_activate(void *vm);
+// Test-only fault injection: the user registers of a thread that has
+// entered user mode and is not running, saved at the top of its kernel
+// stack. Index 0 is the pc, 1..ARCH_USER_REGISTERS-1 the others (x1..x31).
+#define ARCH_USER_REGISTERS 32
+uint64_t *arch_user_register(void *kernel_stack_top, unsigned index);
+const char *arch_user_register_name(unsigned index);
+// The length of the instruction whose first two bytes are `first`.
+unsigned arch_instruction_length(uint16_t first);
 // Enters user mode at pc with sp and a0 = arg; the kernel stack for traps
 // from this thread tops at kernel_stack_top. Does not return.
 NORETURN void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top);

@@ -112,10 +112,18 @@ void process_fault(const char *cause, uint64_t pc, uint64_t address) {
     thread_exit();
 }
 
-void process_end_app(const char *reason) {
-    struct process *process = current_thread()->process;
+void process_end_app(const char *reason) { process_end(current_thread()->process, reason); }
+
+void process_end(struct process *process, const char *reason) {
     ERROR("%s ended: %s", process->name, reason);
     process_kill(process);
+}
+
+struct process *process_find(const char *name) {
+    LIST_FOR_EACH (process, &processes, struct process, link)
+        if (strcmp(process->name, name) == 0 && !process->killed)
+            return process;
+    return NULL;
 }
 
 void process_return_to_user(void) {

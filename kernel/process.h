@@ -29,6 +29,7 @@ struct process {
     bool killed;                   // ended by a fault: its threads exit at the next chance
     uint32_t app_index;            // its app in the boot image
     bool may_power_off;            // granted [permissions] power_off
+    bool may_inject_faults;        // granted [permissions] inject_faults (test-only)
     void (*on_end)(struct process *process); // told when it ends (supervision)
     struct list link;              // in the list of live processes
 };
@@ -50,6 +51,11 @@ NORETURN void process_fault(const char *cause, uint64_t pc, uint64_t address);
 // Ends the current thread's app for `reason` (one log line), like a fault
 // does; the caller's thread goes on until it exits at its next chance.
 void process_end_app(const char *reason);
+// Ends another app for `reason`, as a fault would (its supervisor treats it
+// as failed).
+void process_end(struct process *process, const char *reason);
+// The live process of the app named `name`, or NULL.
+struct process *process_find(const char *name);
 // Ends every thread of the process (each exits when it next runs).
 void process_kill(struct process *process);
 // Called before returning to user mode: exits if the app was ended.

@@ -10,6 +10,7 @@
 #include "timer.h"
 #include "startup.h"
 #include "vmspace.h"
+#include "fault_inject.h"
 #include <aster/env.h>
 #include <aster/syscall.h>
 
@@ -143,6 +144,29 @@ static NOINLINE long syscall_service_reconnect(long name, long len) {
     return startup_reconnect(caller(), buffer);
 }
 
+static NOINLINE long syscall_fault_inject(long name, long len, long kind, long random, long report_out) {
+    char buffer[PROCESS_NAME_MAX], report[FAULT_REPORT_MAX] = {0};
+    struct process *process = caller();
+    if (!process->may_inject_faults)
+        return E_NO_RIGHT;
+    if (len <= 0 || len >= PROCESS_NAME_MAX)
+        return E_INVALID_ARG;
+    error_t err = copy_from(buffer, name, (size_t) len);
+    if (!err)
+        err = check_writable(report_out, sizeof(report));
+    if (err)
+        return err;
+    buffer[len] = '\0';
+    struct process *target = process_find(buffer);
+    if (!target)
+        return E_NOT_FOUND;
+    if (target == process || kind < FAULT_REGISTER || kind > FAULT_END)
+        return E_INVALID_ARG;
+    if (!(err = fault_inject(target, (enum fault_kind) kind, (uint64_t) random, report, sizeof(report))))
+        copy_to(report_out, report, sizeof(report));
+    return err;
+}
+
 // Inlined into each mode's entry (link-time optimization): a call less per system call.
 __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, long a3, long a4, long n) {
     (void) a4;
@@ -170,6 +194,7 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
     case SYS_HEAP_GROW: return syscall_heap_grow(a0);
     case SYS_SERVICE_RECONNECT: return syscall_service_reconnect(a0, a1);
+    case SYS_FAULT_INJECT: return syscall_fault_inject(a0, a1, a2, a3, a4);
     default: return E_NOT_SUPPORTED;
     }
 }

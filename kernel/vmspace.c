@@ -84,6 +84,7 @@ error_t vmspace_load_elf(struct vmspace *vmspace, const void *elf, size_t size, 
             return err;
         }
         write_mapped(vmspace, seg->data_vaddr, (const char *) elf + seg->file_offset, seg->file_size);
+        vmspace->elf_end = MAX(vmspace->elf_end, seg->vaddr + seg->memsz);
     }
     *entry = image.entry;
     return OK;

@@ -25,6 +25,7 @@
 struct vmspace {
     void *arch;              // the arch's page table
     struct account *account; // pays for the pages
+    uint64_t elf_end;        // end of the ELF's segments
     uint64_t heap_end;       // next heap address
     uint64_t data_end;       // next address in the data area
     uint64_t stack_top;      // top of the next new thread stack

@@ -87,6 +87,8 @@ void main(struct env *env) {
     attack_system_calls(__builtin_wasm_memory_size(0) * 65536 - 2);
 #endif
     attack_with_a_cycle();
+    char report[FAULT_REPORT_MAX];
+    EXPECT_EQ(sys_fault_inject("echo", FAULT_END, 0, report), E_NO_RIGHT); // test-only, not granted
     exhaust_quotas();
     INFO("attacks done, %d failures; now writing to kernel memory", test_failures());
     *(volatile int *) (uintptr_t) 0xffffffff80200000ull = 0;

@@ -27,6 +27,7 @@ static error_t user_check_entry(struct process *process, uintptr_t entry) {
 static void user_thread_entry(void *unused) {
     (void) unused;
     struct thread *thread = current_thread();
+    thread->user_entered = true;
     arch_user_enter(thread->user_pc, thread->user_sp, thread->user_arg,
                     (char *) thread->stack + thread->stack_size);
 }

@@ -64,3 +64,44 @@ def test_servers_keep_serving_a_hostile_client(boot, seed):
     assert match_line(out, r'\[msgfuzz\] done: \d+ messages sent, \d+ refused by the kernel, dropped \d+ times; '
                            r'servers still serving'), out
     assert has_line(out, '[echo_client] reply: hello #3 from echo_client')
+
+
+CAMPAIGN = '''[[app]]
+name = "echo"
+isolation = "user"
+restart = "always"
+restart_delay_ms = 1
+restart_delay_max_ms = 1
+
+[[app]]
+name = "faultinj"
+[app.config]
+injections = 2000
+seed = {seed}
+'''
+
+
+@pytest.mark.mode_specific
+@pytest.mark.parametrize('seed', [1, 2])
+def test_a_fault_injection_campaign(boot, seed):
+    # 2000 faults injected into a running user-mode echo server: after each
+    # one it still echoes correctly or it is ended and comes back; the
+    # kernel never fails; free memory returns to its baseline
+    result = boot(CAMPAIGN.format(seed=seed), isolation=False, timeout=120)
+    out = result.output
+    assert 'KERNEL PANIC' not in out and not result.timed_out
+    summary = match_line(out, r'\[faultinj\] campaign: 2000 injections \(\d+ register, \d+ memory, \d+ skip\): '
+                              r'(\d+) still correct, (\d+) detected \((\d+) ended by a fault, (\d+) hung or wrong '
+                              r'and ended\), (\d+) restarts; free memory back to its baseline; 0 failures')
+    assert summary, out
+    correct, detected, faulted, ended, restarts = map(int, summary.groups())
+    assert correct + detected == 2000 and faulted + ended == detected and restarts == detected
+    assert detected > 100 and faulted > 100  # the faults do bite
+    assert result.status == 0
+
+
+def test_fault_injection_needs_its_permission(boot):
+    # sysfuzz has no inject_faults permission: it cannot corrupt echo
+    result = boot(SYSFUZZ.format(seed=3, calls=20000), isolation='user', timeout=60)
+    assert has_line(result.output, '[kernel] sysfuzz ended the system with status 0'), result.output
+    assert 'echo ended' not in result.output

@@ -135,7 +135,8 @@ bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags) {
     if (!leaf || !(*leaf & PTE_U))
         return false;
     *pa = ((*leaf >> 10) << 12) | (va & (PAGE_SIZE - 1));
-    *flags = (*leaf & PTE_R ? VM_READ : 0) | (*leaf & PTE_W ? VM_WRITE : 0) | (*leaf & PTE_X ? VM_EXEC : 0);
+    *flags = (*leaf & PTE_R ? VM_READ : 0) | (*leaf & PTE_W ? VM_WRITE : 0) | (*leaf & PTE_X ? VM_EXEC : 0)
+           | (*leaf & PTE_OWNED ? VM_OWNED : 0);
     return true;
 }
 
@@ -264,3 +265,19 @@ void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_sta
                 | SSTATUS_SPIE;
     arch_trap_resume(tf);
 }
+
+uint64_t *arch_user_register(void *kernel_stack_top, unsigned index) {
+    struct trap_frame *tf = (struct trap_frame *) ((uintptr_t) kernel_stack_top - sizeof(*tf));
+    return index == 0 ? &tf->sepc : &tf->regs[index % 32];
+}
+
+const char *arch_user_register_name(unsigned index) {
+    static const char *names[32] = {
+        "pc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+        "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+    };
+    return names[index % 32];
+}
+
+// RISC-V: 16-bit compressed instructions have low bits other than 11.
+unsigned arch_instruction_length(uint16_t first) { return (first & 3) == 3 ? 4 : 2; }

@@ -41,6 +41,13 @@ error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMOR
 int64_t sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
 int64_t sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SYS_SERVICE_RECONNECT, name, len); }
 
+#include <string.h>
+
+error_t sys_fault_inject(const char *app, enum fault_kind kind, uint64_t random, char report[FAULT_REPORT_MAX]) {
+    int64_t args[5] = {ARG(app), ARG(strlen(app)), ARG(kind), (int64_t) random, ARG(report)};
+    return aster_syscall(args[0], args[1], args[2], args[3], args[4], SYS_FAULT_INJECT);
+}
+
 void sys_thread_exit(void) {
     SYSCALL0(SYS_THREAD_EXIT);
     __builtin_unreachable();

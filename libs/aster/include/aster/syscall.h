@@ -28,6 +28,7 @@ enum syscall_number {
     SYS_MEMORY_STATS,
     SYS_HEAP_GROW,
     SYS_SERVICE_RECONNECT,
+    SYS_FAULT_INJECT,
     SYS_COUNT
 };
 
@@ -101,6 +102,18 @@ error_t sys_memory_stats(struct memory_stats *stats);
 // address is in the upper half, so it is negative: errors are the values
 // from -4095 to -1.)
 int64_t sys_heap_grow(size_t size);
+
+// Test-only fault injection (apps/faultinj), for apps granted
+// [permissions] inject_faults: corrupts the running user-mode app named
+// `app` (flips a random bit of a random register or of a random word of its
+// memory, or skips its next instruction: `random` picks which) or ends it
+// as if it had faulted. `report` gets a line saying what was done.
+// E_NO_RIGHT without the permission, E_NOT_FOUND if the app is not
+// running, E_NOT_SUPPORTED unless it is in user mode, E_BUSY if it has not
+// run user code yet.
+enum fault_kind { FAULT_REGISTER = 0, FAULT_MEMORY = 1, FAULT_SKIP = 2, FAULT_END = 3 };
+#define FAULT_REPORT_MAX 96
+error_t sys_fault_inject(const char *app, enum fault_kind kind, uint64_t random, char report[FAULT_REPORT_MAX]);
 
 // A new channel to the service the app's spec names `name`, for a client
 // whose server was restarted (its old channel closed). E_NOT_FOUND if the
