@@ -51,20 +51,16 @@ error_t channel_can_send(struct channel *channel) {
     return OK;
 }
 
-// How many channel endpoints a message carries (out of line: most carry no handle).
-static NOINLINE uint32_t channels_carried(const struct message *message) {
-    uint32_t count = 0;
+void channel_count_carried(struct channel *endpoint, const struct message *message, int direction) {
     for (uint32_t i = 0; i < message->num_handles; i++)
-        count += message->handles[i].object->type == OBJECT_CHANNEL;
-    return count;
+        if (message->handles[i].object->type == OBJECT_CHANNEL)
+            endpoint->queued_channels += direction;
 }
 
 void channel_enqueue(struct channel *channel, struct message *message) {
     struct channel *peer = channel->peer;
     list_push_back(&peer->queue, &message->link);
     peer->queue_len++;
-    if (message->num_handles)
-        peer->queued_channels += channels_carried(message);
     object_notify(&peer->object);
 }
 
@@ -78,8 +74,6 @@ struct message *channel_peek(struct channel *channel, error_t *err) {
 
 void channel_pop(struct channel *channel, struct message *message) {
     list_remove(&message->link);
-    if (message->num_handles)
-        channel->queued_channels -= channels_carried(message);
     // The sender may be waiting for room.
     if (channel->queue_len-- == CHANNEL_QUEUE_MAX && channel->peer)
         object_notify(&channel->peer->object);

@@ -41,6 +41,10 @@ error_t channel_can_send(struct channel *channel);
 static inline bool channel_may_travel(const struct channel *channel) {
     return channel->queued_channels == 0;
 }
+// Keeps the count behind channel_may_travel, outside the fast paths: the
+// code that puts handles into a message queued at `endpoint` calls it with
+// +1, the code that takes them out of one received there with -1.
+void channel_count_carried(struct channel *endpoint, const struct message *message, int direction);
 // Queues `message` at the peer, which takes ownership. The caller has just
 // checked channel_can_send (validation comes before any change).
 void channel_enqueue(struct channel *channel, struct message *message);

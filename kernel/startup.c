@@ -91,6 +91,7 @@ static handle_t connect_service(struct process *client, uint32_t service) {
     connect->handles[0].object = &theirs->object;
     connect->handles[0].rights = RIGHT_READ | RIGHT_WRITE | RIGHT_POLL;
     connect->num_handles = 1;
+    channel_count_carried(listen->peer, connect, +1);
     channel_enqueue(listen, connect);
     return give(client, mine);
 }

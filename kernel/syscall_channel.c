@@ -48,12 +48,15 @@ static NOINLINE error_t check_transfer(struct channel *channel, long handles_in,
     return OK;
 }
 
-// Moves checked handles from the caller's table into the message.
-static NOINLINE void move_handles(struct message *message, const handle_t *handles, int count) {
+// Moves checked handles from the caller's table into the message, which
+// goes into the queue of `receiver`.
+static NOINLINE void move_handles(struct message *message, const handle_t *handles, int count,
+                                  struct channel *receiver) {
     for (int i = 0; i < count; i++)
         handle_remove(&caller()->handles, handles[i], &message->handles[i].object,
                       &message->handles[i].rights);
     message->num_handles = count;
+    channel_count_carried(receiver, message, +1);
 }
 
 NOINLINE long syscall_channel_send(long ch, long info, long data, long handles_in) {
@@ -83,7 +86,7 @@ NOINLINE long syscall_channel_send(long ch, long info, long data, long handles_i
     // Nothing can fail from here.
     message->info = (msginfo_t) info;
     if (num_handles > 0)
-        move_handles(message, handles, num_handles);
+        move_handles(message, handles, num_handles, channel->peer);
     channel_enqueue(channel, message);
     return OK;
 }
@@ -91,8 +94,9 @@ NOINLINE long syscall_channel_send(long ch, long info, long data, long handles_i
 // Installs the handles a message carries into the caller's table (room
 // reserved) and tells the app their numbers. Out of line: most messages
 // carry none.
-static NOINLINE void receive_handles(struct message *message, long handles_out) {
+static NOINLINE void receive_handles(struct channel *channel, struct message *message, long handles_out) {
     struct handle_table *table = &caller()->handles;
+    channel_count_carried(channel, message, -1);
     handle_t handles[MESSAGE_HANDLES_MAX];
     for (uint32_t i = 0; i < message->num_handles; i++)
         handles[i] = handle_install(table, message->handles[i].object, message->handles[i].rights);
@@ -119,7 +123,7 @@ NOINLINE long syscall_channel_recv(long ch, long buf, long buf_len, long handles
     if ((err = copy_to(buf, message->data, len)))
         return err;
     if (count > 0)
-        receive_handles(message, handles_out);
+        receive_handles(channel, message, handles_out);
     msginfo_t info = message->info;
     channel_pop(channel, message);
     message->num_handles = 0; // the references now belong to the handles

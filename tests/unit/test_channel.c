@@ -80,6 +80,7 @@ static void test_nested_endpoints(void **state) {
     m->handles[0].rights = RIGHT_ALL;
     m->num_handles = 1;
     assert_true(channel_may_travel(c));
+    channel_count_carried(b, m, +1); // as the sender's move of handles does
     assert_int_equal(send(a, m), OK);
     assert_false(channel_may_travel(b)); // b holds c in its queue
     assert_true(channel_may_travel(a) && channel_may_travel(d));
@@ -103,11 +104,13 @@ static void test_queued_channels_counted(void **state) {
     m->handles[0].object = &c->object;
     m->handles[1].object = &e->object;
     m->num_handles = 2;
+    channel_count_carried(b, m, +1);
     assert_int_equal(send(a, m), OK);
     assert_int_equal(send(a, make_message(7)), OK); // data only
     assert_int_equal(b->queued_channels, 2);
     error_t err;
     struct message *got = channel_peek(b, &err);
+    channel_count_carried(b, got, -1); // as the receiver's taking of handles does
     channel_pop(b, got);
     assert_true(channel_may_travel(b));
     got->num_handles = 0; // as a receiver would: the references move to handles
