@@ -24,10 +24,9 @@ static NOINLINE long syscall_log_write(long buf, long len) {
         return E_INVALID_ARG;
     size_t n = MIN((size_t) len, sizeof(line));
     error_t err = copy_from(line, buf, n);
-    if (err)
-        return err;
-    log_app_line(caller()->name, line, n);
-    return (long) n;
+    if (!err)
+        err = log_app_line_limited(&caller()->log_budget, caller()->name, line, n);
+    return err ? err : (long) n;
 }
 
 static NOINLINE long syscall_log_read(long buf, long len) {
@@ -144,7 +143,10 @@ static NOINLINE long syscall_service_reconnect(long name, long len) {
     return startup_reconnect(caller(), buffer);
 }
 
-static NOINLINE long syscall_fault_inject(long name, long len, long kind, long random, long report_out) {
+// The name's length and the kind share an argument (len | kind << 8), so
+// that no call needs a fifth one.
+static NOINLINE long syscall_fault_inject(long name, long len_kind, long random, long report_out) {
+    long len = len_kind & 0xff, kind = len_kind >> 8;
     char buffer[PROCESS_NAME_MAX], report[FAULT_REPORT_MAX] = {0};
     struct process *process = caller();
     if (!process->may_inject_faults)
@@ -194,7 +196,7 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_MEMORY_STATS: return syscall_memory_stats(a0);
     case SYS_HEAP_GROW: return syscall_heap_grow(a0);
     case SYS_SERVICE_RECONNECT: return syscall_service_reconnect(a0, a1);
-    case SYS_FAULT_INJECT: return syscall_fault_inject(a0, a1, a2, a3, a4);
+    case SYS_FAULT_INJECT: return syscall_fault_inject(a0, a1, a2, a3);
     default: return E_NOT_SUPPORTED;
     }
 }

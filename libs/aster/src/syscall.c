@@ -44,8 +44,10 @@ int64_t sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SY
 #include <string.h>
 
 error_t sys_fault_inject(const char *app, enum fault_kind kind, uint64_t random, char report[FAULT_REPORT_MAX]) {
-    int64_t args[5] = {ARG(app), ARG(strlen(app)), ARG(kind), (int64_t) random, ARG(report)};
-    return aster_syscall(args[0], args[1], args[2], args[3], args[4], SYS_FAULT_INJECT);
+    size_t len = strlen(app);
+    if (len > 0xff)
+        return E_INVALID_ARG;
+    return SYSCALL4(SYS_FAULT_INJECT, app, (int64_t) len | (int64_t) kind << 8, (long long) random, report);
 }
 
 void sys_thread_exit(void) {
