@@ -39,6 +39,23 @@ void log_app_line(const char *app_name, const char *text, size_t len) {
     log_putc('\n');
 }
 
+error_t log_app_line_limited(struct log_budget *budget, const char *app_name, const char *text, size_t len) {
+    uint64_t now = arch_time_ticks();
+    if (now - budget->window_start >= arch_timer_hz()) {
+        if (budget->dropped)
+            printk("[kernel] WARN: %s: %u log lines left out (over %u in a second)\n", app_name, budget->dropped,
+                   LOG_APP_LINES_PER_SECOND);
+        *budget = (struct log_budget){.window_start = now};
+    }
+    if (budget->lines >= LOG_APP_LINES_PER_SECOND) {
+        budget->dropped++;
+        return E_FULL;
+    }
+    budget->lines++;
+    log_app_line(app_name, text, len);
+    return OK;
+}
+
 size_t log_tail_size(size_t max) {
     uint64_t available = MIN(ring_written, (uint64_t) LOG_RING_SIZE);
     return MIN((uint64_t) max, available);

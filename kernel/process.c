@@ -55,6 +55,9 @@ void *process_heap_grow(struct process *process, size_t size) {
 }
 
 static void process_destroy(struct process *process) {
+    if (process->log_budget.dropped)
+        WARN("%s: %u log lines left out (over %u in a second)", process->name, process->log_budget.dropped,
+             LOG_APP_LINES_PER_SECOND);
     handle_table_destroy(&process->handles);
     if (process->vmspace)
         vmspace_destroy(process->vmspace);

@@ -5,6 +5,7 @@
 #include "account.h"
 #include "handle.h"
 #include "isolation/isolation.h"
+#include "log.h"
 
 #define PROCESS_NAME_MAX 32
 #define PROCESS_DEFAULT_MEMORY_LIMIT (16ull << 20)
@@ -30,6 +31,7 @@ struct process {
     uint32_t app_index;            // its app in the boot image
     bool may_power_off;            // granted [permissions] power_off
     bool may_inject_faults;        // granted [permissions] inject_faults (test-only)
+    struct log_budget log_budget;  // its share of the console
     void (*on_end)(struct process *process); // told when it ends (supervision)
     struct list link;              // in the list of live processes
 };

@@ -180,6 +180,24 @@ static void test_log(void) {
     EXPECT_TRUE(strstr(tail, "[test_channel] a [kernel] forged\n") != NULL);
 }
 
+// An app's share of the console: past 200 lines in a second, lines are
+// dropped (E_FULL) and counted; the kernel says how many when the next
+// second opens and the app logs again.
+static void test_log_flood(void) {
+    int logged = 0, dropped = 0;
+    for (int i = 0; i < 400; i++) {
+        int64_t result = sys_log_write("flood", 5);
+        logged += result == 5;
+        dropped += result == E_FULL;
+    }
+    EXPECT_TRUE(logged >= 150 && logged <= 200);
+    EXPECT_EQ(logged + dropped, 400);
+    handle_t poll = (handle_t) sys_poll_create();
+    sys_poll_wait(poll, 1100000000); // the next second
+    sys_handle_close(poll);
+    EXPECT_EQ(sys_log_write("after the flood", 15), 15);
+}
+
 // The handle quota: creating channels in a loop ends in E_TOO_MANY_HANDLES,
 // and closing them all gives the memory back.
 static void test_handle_quota(void) {
@@ -213,6 +231,7 @@ void main(struct env *env) {
     test_bad_handles();
     test_bad_addresses();
     test_log();
+    test_log_flood();
     test_handle_quota();
     test_finish();
 }

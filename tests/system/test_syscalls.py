@@ -17,7 +17,13 @@ def run_test_app(boot, system, app, timeout=60):
 
 
 def test_channels(boot):
-    run_test_app(boot, apps_system('test_channel'), 'test_channel')
+    result = run_test_app(boot, apps_system('test_channel'), 'test_channel')
+    # the log flood: its lines past the share were left out, and said so
+    flood = result.output.count('[test_channel] flood\n')
+    assert 150 <= flood <= 200, flood
+    dropped = match_line(result.output, r'\[kernel\] WARN: test_channel: (\d+) log lines left out \(over 200 in a second\)')
+    assert dropped and flood + int(dropped.group(1)) == 400, result.output
+    assert has_line(result.output, '[test_channel] after the flood')
 
 
 def test_poll_timers_and_threads(boot):
