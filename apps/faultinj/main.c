@@ -13,7 +13,7 @@
 #define REPLY_TIMEOUT_NS 50000000ll      // a healthy echo answers in far less
 #define COMEBACK_TIMEOUT_NS 5000000000ll // restart and reconnect
 
-enum outcome { CORRECT, WRONG, SILENT, CLOSED };
+enum outcome { CORRECT, WRONG, SILENT, CLOSED }; // CLOSED: our channel (or its queue) refused the request
 
 static uint64_t rng;
 static handle_t echo, poll;
@@ -125,12 +125,14 @@ void main(struct env *env) {
             correct++;
             continue;
         }
-        if (outcome == CLOSED) {
-            faulted++; // the kernel ended it (or it ended itself)
-        } else {
-            ended_by_us++; // alive but wrong or silent
-            sys_fault_inject("echo", FAULT_END, 0, report);
-        }
+        // Whatever went wrong, end it unless it has ended already (the
+        // kernel ended it for a fault): a server that closed our channel
+        // or stopped reading may still be alive, and broken.
+        error_t ended = sys_fault_inject("echo", FAULT_END, 0, report);
+        if (ended == OK)
+            ended_by_us++; // alive but wrong, silent, or not reading
+        else
+            faulted++;
         if (reconnect())
             restarts++;
         else
