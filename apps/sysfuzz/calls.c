@@ -16,7 +16,7 @@ static const int64_t foreign[] = {
     0, 8, 0x3000,
     (int64_t) 0xffffffff80200000ull, // the kernel image
     (int64_t) 0xffffffc080000000ull, // the kernel's direct map of RAM
-    (int64_t) 0x1000000000ull,       // the heap area, not grown
+    (int64_t) 0x1000100000ull,       // the heap area past what is grown (scratch and guard)
     (int64_t) 0x3f00010000ull,       // above the first stack
     (int64_t) 0x7ffffffffff0ull,     // past the user half
     -1, -4096,
