@@ -4,25 +4,19 @@ sequences of real operations in user and wasm mode; apps/msgfuzz sends the
 echo and fs servers random and mutated messages of every type. The kernel
 must not panic or hang, the fuzzer's checks must all pass, and the servers
 must still serve a well-formed request afterwards."""
+import fault_campaign
+import fuzz_kernel
 import pytest
 from conftest import has_line, lines_matching, match_line
 
-SYSFUZZ = '''[[app]]
-name = "echo"
-
-[[app]]
-name = "sysfuzz"
-[app.config]
-seed = {seed}
-calls = {calls}
-'''
+SYSFUZZ = fuzz_kernel.SYSTEM  # the system `make fuzz-kernel` boots
 
 
 @pytest.mark.mode_specific
 @pytest.mark.parametrize('mode, calls', [('user', 300000), ('wasm', 150000)])
 @pytest.mark.parametrize('seed', [1, 2])
 def test_random_system_calls_leave_the_kernel_standing(boot, mode, calls, seed):
-    result = boot(SYSFUZZ.format(seed=seed, calls=calls), isolation=mode, timeout=120)
+    result = boot(SYSFUZZ.format(seed=seed, calls=calls, trace_from=0), isolation=mode, timeout=120)
     out = result.output
     assert 'KERNEL PANIC' not in out
     assert not result.timed_out, 'the fuzzer did not finish (a hang?)'
@@ -68,19 +62,7 @@ def test_servers_keep_serving_a_hostile_client(boot, seed):
     assert has_line(out, '[echo_client] reply: hello #3 from echo_client')
 
 
-CAMPAIGN = '''[[app]]
-name = "echo"
-isolation = "user"
-restart = "always"
-restart_delay_ms = 1
-restart_delay_max_ms = 1
-
-[[app]]
-name = "faultinj"
-[app.config]
-injections = 2000
-seed = {seed}
-'''
+CAMPAIGN = fault_campaign.SYSTEM  # the system `make fault-campaign` boots
 
 
 @pytest.mark.mode_specific
@@ -89,7 +71,7 @@ def test_a_fault_injection_campaign(boot, seed):
     # 2000 faults injected into a running user-mode echo server: after each
     # one it still echoes correctly or it is ended and comes back; the
     # kernel never fails; free memory returns to its baseline
-    result = boot(CAMPAIGN.format(seed=seed), isolation=False, timeout=120)
+    result = boot(CAMPAIGN.format(n=2000, seed=seed), isolation=False, timeout=120)
     out = result.output
     assert 'KERNEL PANIC' not in out and not result.timed_out
     summary = match_line(out, r'\[faultinj\] campaign: 2000 injections \(\d+ register, \d+ memory, \d+ skip\): '
@@ -104,6 +86,6 @@ def test_a_fault_injection_campaign(boot, seed):
 
 def test_fault_injection_needs_its_permission(boot):
     # sysfuzz has no inject_faults permission: it cannot corrupt echo
-    result = boot(SYSFUZZ.format(seed=3, calls=20000), isolation='user', timeout=60)
+    result = boot(SYSFUZZ.format(seed=3, calls=20000, trace_from=0), isolation='user', timeout=60)
     assert has_line(result.output, '[kernel] sysfuzz ended the system with status 0'), result.output
     assert 'echo ended' not in result.output
