@@ -7,13 +7,10 @@
 #include "process.h"
 #include "sched.h"
 #include "thread.h"
-#include "vmspace.h"
 #include "worker.h"
 #include <aster/env.h>
 #include <aster/message.h>
 #include <string.h>
-
-extern const struct app_image __apps_start[], __apps_end[];
 
 static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 
@@ -27,13 +24,6 @@ static struct process **processes; // per app; NULL if it is not running
 // out once; the slot is then NULL.
 static struct channel **listen_ends;
 static struct channel **pipe_ends;
-
-static const struct app_image *find_image(const char *name) {
-    for (const struct app_image *image = __apps_start; image < __apps_end; image++)
-        if (strcmp(image->name, name) == 0)
-            return image;
-    return NULL;
-}
 
 static handle_t give(struct process *process, struct channel *end) {
     handle_t handle = handle_install(&process->handles, &end->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL);
@@ -158,9 +148,7 @@ static error_t build_env(uint32_t index) {
         }
         if (item->kind == ITEM_BOOTFS) {
             out->length = manifest.bootfs_size;
-            out->value = (int64_t) (uintptr_t) manifest.bootfs;
-            if (process->vmspace) // mapped read-only into the app, not copied
-                out->value = vmspace_share(process->vmspace, manifest.bootfs, manifest.bootfs_size);
+            out->value = (int64_t) process->isolation->grant(process, manifest.bootfs, manifest.bootfs_size);
             if (!out->value) {
                 kfree(env);
                 return E_NO_MEMORY;
@@ -178,25 +166,9 @@ static error_t build_env(uint32_t index) {
     return OK;
 }
 
-static void kernel_app_entry(void *arg) {
-    const struct app_image *image = arg;
-    image->main(current_thread()->process->env);
-}
-
-// Starts the app's first thread: main(env).
+// Starts the app's first thread with its environment.
 static error_t start_app(struct process *process) {
-    struct thread *thread;
-    if (process->vmspace) { // the environment moves into the app's memory
-        struct env *env = process->env;
-        uintptr_t env_va = vmspace_place(process->vmspace, env, env->size);
-        kfree(env);
-        process->env = NULL;
-        thread = env_va ? isolation_user.spawn(process, process->user_entry, env_va) : NULL;
-    } else if (process->isolation == &isolation_wasm) {
-        thread = wasm_process_start(process);
-    } else {
-        thread = thread_create(process, kernel_app_entry, (void *) find_image(process->name));
-    }
+    struct thread *thread = process->isolation->start(process);
     if (!thread)
         return E_NO_MEMORY;
     object_unref(&thread->object); // no handle: the thread lives on its own reference
@@ -204,73 +176,38 @@ static error_t start_app(struct process *process) {
     return OK;
 }
 
-// A user-mode app's process: its own address space with its ELF loaded.
-static struct process *create_user_process(const struct manifest_app *app, const char *name) {
-    if (!app->code_size) {
-        ERROR("startup: %s: the image has no user-mode build of it", name);
-        return NULL;
-    }
-    struct process *process = process_create(name, &isolation_user);
-    if (!process)
-        return NULL;
-    const char *reason = "out of memory";
-    process->vmspace = vmspace_create(&process->account);
-    if (!process->vmspace || vmspace_load_elf(process->vmspace, manifest.base + app->code_offset,
-                                              app->code_size, &process->user_entry, &reason)) {
-        ERROR("startup: %s: cannot load its ELF file: %s", name, reason);
-        process_abandon(process);
-        return NULL;
-    }
-    return process;
-}
-
-// A wasm-mode app's process: its module decoded and validated.
-static struct process *create_wasm_process(const struct manifest_app *app, const char *name) {
-    if (!app->code_size) {
-        ERROR("startup: %s: the image has no wasm-mode build of it", name);
-        return NULL;
-    }
-    struct process *process = process_create(name, &isolation_wasm);
-    if (!process)
-        return NULL;
-    const char *reason;
-    if (wasm_process_load(process, manifest.base + app->code_offset, app->code_size, &reason)) {
-        ERROR("startup: %s: cannot load its Wasm module: %s", name, reason);
-        process_abandon(process);
-        return NULL;
-    }
-    return process;
-}
-
 static void app_ended(struct process *process);
 
-// Creates the process of app `index` if its mode can run here.
+// Creates the process of app `index` with its code loaded, if its mode can
+// run here. Its quotas apply from the start (its code is charged too).
 static void create_process(uint32_t index) {
     const struct manifest_app *app = &manifest.apps[index];
     const char *name = manifest_string(&manifest, app->name);
-    struct process *process = NULL;
-    if (app->isolation == MODE_USER) {
-        process = create_user_process(app, name);
-    } else if (app->isolation == MODE_WASM) {
-        process = create_wasm_process(app, name);
-    } else if (app->isolation != MODE_KERNEL) {
+    const struct isolation *isolation = isolation_of(app->isolation);
+    if (!isolation) {
         ERROR("startup: %s: isolation mode \"%s\" is not available in this kernel yet", name,
               mode_names[app->isolation]);
-    } else if (!find_image(name)) {
-        ERROR("startup: %s: no such app linked into this kernel", name);
-    } else {
-        process = process_create(name, &isolation_kernel);
-    }
-    if (!process)
         return;
+    }
+    struct process *process = process_create(name, isolation);
+    if (!process) {
+        ERROR("startup: %s: out of memory", name);
+        return;
+    }
     process->app_index = index;
     process->may_power_off = app->flags & APP_MAY_POWER_OFF;
     process->may_inject_faults = app->flags & APP_MAY_INJECT_FAULTS;
-    process->on_end = app_ended;
     if (app->memory_limit_kib)
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
     if (app->handle_limit)
         process->handles.limit = MIN(app->handle_limit, HANDLE_SLOTS_MAX);
+    const char *reason = "out of memory";
+    if (isolation->load(process, manifest.base + app->code_offset, app->code_size, &reason)) {
+        ERROR("startup: %s: %s", name, reason);
+        process_abandon(process);
+        return;
+    }
+    process->on_end = app_ended;
     processes[index] = process;
 }
 

@@ -1,12 +1,29 @@
-// Isolation backends: how the kernel reaches an app's memory. The system-call
-// layer copies every argument through these; nothing else touches app memory.
+// Isolation backends: one table of operations per mode (kernel, user,
+// wasm), so that the rest of the kernel never branches on the mode. A
+// backend loads an app's code, starts its first thread with its environment
+// and reaches its memory: the system-call layer copies every argument
+// through these; nothing else touches app memory.
 #pragma once
 #include "../common.h"
 
 struct process;
+struct thread;
 
 struct isolation {
     const char *name; // "kernel", "user", ...
+    // Makes the app's code ready to run in its fresh process: `code` is its
+    // executable from the boot image (user mode: an ELF file; wasm mode: a
+    // module; kernel mode: none, its code is linked into the kernel and is
+    // found by the app's name). On failure *reason is one line saying why.
+    error_t (*load)(struct process *process, const void *code, size_t size, const char **reason);
+    // Read-only data granted to the app (the boot file system, in kernel
+    // memory for as long as the system runs): the address the app will see
+    // it at, for its environment, or 0 when out of memory.
+    uintptr_t (*grant)(struct process *process, const void *data, size_t size);
+    // Starts the app's first thread with its environment (process->env,
+    // built in kernel memory; the backend may move it into the app's
+    // memory). NULL when out of memory.
+    struct thread *(*start)(struct process *process);
     // Copies len bytes from the app address `src` into kernel memory, or
     // E_BAD_ADDRESS if any byte is outside the app's accessible memory.
     error_t (*copy_from)(struct process *process, void *dst, uintptr_t src, size_t len);
@@ -24,15 +41,10 @@ struct isolation {
     void (*release)(struct process *process);
 };
 
-struct thread;
-
 extern const struct isolation isolation_kernel;
 extern const struct isolation isolation_user;
 extern const struct isolation isolation_wasm;
 
-// Wasm mode: decodes and validates the app's module (`bytes` must outlive
-// the process); on failure *reason says why.
-error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t len, const char **reason);
-// The app's first thread: it instantiates the module, copies the
-// environment into its memory and calls aster_start(env).
-struct thread *wasm_process_start(struct process *process);
+// The backend of isolation mode `mode` (the boot image's numbering:
+// kernel, user, wasm, vm), or NULL when this kernel has none for it.
+const struct isolation *isolation_of(unsigned mode);

@@ -3,12 +3,45 @@
 // pointers, still checked so that a bad one is an error, not a crash.
 #include "../arch.h"
 #include "../process.h"
+#include "../sched.h"
+#include "../startup.h"
 #include "../syscall.h"
 #include "../thread.h"
 #include <aster/env.h>
 #include <string.h>
 
 extern char __text_start[], __text_end[];
+extern const struct app_image __apps_start[], __apps_end[];
+
+// The code is linked in: the app's entry is found by its name.
+static error_t kernel_load(struct process *process, const void *code, size_t size, const char **reason) {
+    (void) code;
+    (void) size;
+    for (const struct app_image *image = __apps_start; image < __apps_end; image++) {
+        if (strcmp(image->name, process->name) == 0) {
+            process->code = image;
+            return OK;
+        }
+    }
+    *reason = "no such app linked into this kernel";
+    return E_NOT_FOUND;
+}
+
+// Kernel memory is the app's memory: a granted blob is used where it is.
+static uintptr_t kernel_grant(struct process *process UNUSED, const void *data, size_t size UNUSED) {
+    return (uintptr_t) data;
+}
+
+static void kernel_app_entry(void *unused) {
+    (void) unused;
+    struct process *process = current_thread()->process;
+    ((const struct app_image *) process->code)->main(process->env);
+}
+
+// main(env), with the environment where it was built (freed with the process).
+static struct thread *kernel_start(struct process *process) {
+    return thread_create(process, kernel_app_entry, NULL);
+}
 
 // An empty range is always accessible, wherever it points.
 static inline bool accessible(uintptr_t addr, size_t len) {
@@ -50,6 +83,9 @@ static long kernel_heap_grow(struct process *process, size_t size) {
 
 const struct isolation isolation_kernel = {
     .name = "kernel",
+    .load = kernel_load,
+    .grant = kernel_grant,
+    .start = kernel_start,
     .copy_from = kernel_copy_from,
     .copy_to = kernel_copy_to,
     .check_writable = kernel_check_writable,
@@ -57,6 +93,11 @@ const struct isolation isolation_kernel = {
     .spawn = kernel_spawn,
     .heap_grow = kernel_heap_grow,
 };
+
+const struct isolation *isolation_of(unsigned mode) {
+    static const struct isolation *const modes[] = {&isolation_kernel, &isolation_user, &isolation_wasm};
+    return mode < sizeof(modes) / sizeof(modes[0]) ? modes[mode] : NULL;
+}
 
 // The system-call entry of kernel-mode apps (see libs/aster/src/entry_kernel.c).
 // Kernel code runs with interrupts off; the app runs with them on.

@@ -572,9 +572,16 @@ static void first_thread_entry(void *unused) {
     run_thread(thread);
 }
 
-error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t len, const char **reason) {
+// Decodes and validates the module (`code` outlives the process).
+static error_t wasm_load(struct process *process, const void *code, size_t len, const char **reason) {
+    static char text[128]; // (startup is one thread)
+    const uint8_t *bytes = code;
+    if (!len) {
+        *reason = "the image has no wasm-mode build of it";
+        return E_NOT_FOUND;
+    }
     struct wasm_app *app = kzalloc(sizeof(*app), &process->account);
-    *reason = "out of memory";
+    *reason = "cannot load its Wasm module: out of memory";
     if (!app)
         return E_NO_MEMORY;
     process->wasm = app;
@@ -584,8 +591,7 @@ error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t 
     static struct wasm_error error;
     int status = wasm_module_load(&app->alloc, bytes, len, &app->module, &error);
     if (status != WASM_OK) {
-        static char text[96];
-        snprintf(text, sizeof(text), "%s (at byte %u)",
+        snprintf(text, sizeof(text), "cannot load its Wasm module: %s (at byte %u)",
                  error.message ? error.message : wasm_status_message(status), error.offset);
         *reason = text;
         return E_INVALID_ARG;
@@ -593,7 +599,14 @@ error_t wasm_process_load(struct process *process, const uint8_t *bytes, size_t 
     return OK;
 }
 
-struct thread *wasm_process_start(struct process *process) {
+// Copied into linear memory with the environment, by the first thread.
+static uintptr_t wasm_grant(struct process *process UNUSED, const void *data, size_t size UNUSED) {
+    return (uintptr_t) data;
+}
+
+// The first thread instantiates the module, copies the environment into its
+// memory and calls aster_start(env) (or a WASI program's _start).
+static struct thread *wasm_start(struct process *process) {
     struct wasm_thread *state = thread_state_create(process);
     struct thread *thread = state ? thread_create(process, first_thread_entry, NULL) : NULL;
     if (!thread) {
@@ -622,6 +635,9 @@ static void wasm_release(struct process *process) {
 
 const struct isolation isolation_wasm = {
     .name = "wasm",
+    .load = wasm_load,
+    .grant = wasm_grant,
+    .start = wasm_start,
     .copy_from = wasm_copy_from,
     .copy_to = wasm_copy_to,
     .check_writable = wasm_check_writable,
