@@ -94,6 +94,26 @@ paddr_t page_alloc(uint64_t count, struct account *account) {
     return pages.base + first * PAGE_SIZE;
 }
 
+paddr_t page_alloc_aligned(uint64_t count, uint64_t align, struct account *account) {
+    if (count == 0 || count > pages.free || align < PAGE_SIZE || (align & (align - 1)))
+        return 0;
+    if (!account_charge(account, count * PAGE_SIZE))
+        return 0;
+    uint64_t step = align / PAGE_SIZE;
+    uint64_t first = (ALIGN_UP(pages.base, align) - pages.base) / PAGE_SIZE;
+    for (; first + count <= pages.npages; first += step) {
+        uint64_t i = 0;
+        while (i < count && !page_is_used(first + i))
+            i++;
+        if (i == count) {
+            page_mark(first, count, true);
+            return pages.base + first * PAGE_SIZE;
+        }
+    }
+    account_uncharge(account, count * PAGE_SIZE);
+    return 0;
+}
+
 void page_free(paddr_t paddr, uint64_t count, struct account *account) {
     uint64_t first = (paddr - pages.base) / PAGE_SIZE;
     for (uint64_t i = first; i < first + count; i++)

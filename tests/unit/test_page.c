@@ -56,6 +56,22 @@ static void test_contiguous_runs(void **state) {
     page_free(all, HOST_PAGES, &kernel_account);
 }
 
+// A 16 KiB-aligned run of four pages (a G-stage root table), however the
+// free pages lie.
+static void test_aligned_runs(void **state) {
+    (void) state;
+    paddr_t one = page_alloc(1, &kernel_account); // the next free page is now unaligned
+    paddr_t run = page_alloc_aligned(4, 16384, &kernel_account);
+    assert_true(run != 0);
+    assert_int_equal(run % 16384, 0);
+    assert_true(run + 4 * PAGE_SIZE <= one || run >= one + PAGE_SIZE);
+    assert_int_equal(page_alloc_aligned(4, 12288, &kernel_account), 0); // not a power of two
+    assert_int_equal(page_alloc_aligned(HOST_PAGES, 16384, &kernel_account), 0);
+    page_free(run, 4, &kernel_account);
+    page_free(one, 1, &kernel_account);
+    assert_int_equal(page_free_count(), HOST_PAGES);
+}
+
 static void test_reserve(void **state) {
     (void) state;
     paddr_t base = (paddr_t) (uintptr_t) arena;
@@ -85,6 +101,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_free),
         cmocka_unit_test(test_contiguous_runs),
+        cmocka_unit_test(test_aligned_runs),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_quota),
     };
