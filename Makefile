@@ -19,8 +19,10 @@ TARGET_FLAGS := --target=riscv64-unknown-elf -march=rv64imac_zicsr_zifencei -mab
 COMMON_CFLAGS = $(TARGET_FLAGS) -std=gnu17 -O2 -g -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -fomit-frame-pointer \
     -fno-stack-protector -fno-common -Wall -Wextra -Werror -MMD -MP
-KERNEL_CFLAGS = $(COMMON_CFLAGS) -flto -Ikernel -Ikernel/arch/riscv64 -Ilibs/c/include \
-    -Ilibs/aster/include -Ilibs/fdt/include -Ilibs/wasm/include -Ilibs/wasi/include
+# The kernel may use the hypervisor extension's instructions and CSRs (vm
+# mode; only kernel/arch/riscv64/ does, and only on a CPU that has it).
+KERNEL_CFLAGS = $(subst _zifencei,_zifencei_h,$(COMMON_CFLAGS)) -flto -Ikernel -Ikernel/arch/riscv64 \
+    -Ilibs/c/include -Ilibs/aster/include -Ilibs/fdt/include -Ilibs/wasm/include -Ilibs/wasi/include
 # The Wasm engine in the kernel: the one part built with the float unit
 # (F and D, still the lp64 ABI; see arch_fpu_enable), without LTO so that
 # no float code is inlined elsewhere, and without contraction (fused
@@ -222,7 +224,7 @@ bench: kernel uapps wapps check-specs $(BUILD)/host/wasm-bench
 	$(Q)ASTER_BUILD=$(BUILD) $(PYTHON) tools/bench.py --kernel $(BUILD)/kernel.elf --out $(BUILD)/bench.json \
 	    --host-bench "$(BUILD)/host/wasm-bench $(BUILD)/wapps/bench_cpu.wasm"
 
-# The system-call fuzzer (apps/sysfuzz) in user and wasm mode: long runs.
+# The system-call fuzzer (apps/sysfuzz) in user, wasm and vm mode: long runs.
 CALLS ?= 1000000
 SEED ?= 1
 TRACE_FROM ?= 0

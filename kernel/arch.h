@@ -48,6 +48,25 @@ uint64_t *arch_user_register(void *kernel_stack_top, unsigned index);
 const char *arch_user_register_name(unsigned index);
 // The length of the instruction whose first two bytes are `first`.
 unsigned arch_instruction_length(uint16_t first);
+// The hypervisor extension (vm mode). A guest-physical address space (its
+// G-stage tables) is made by arch_guest_space_create and then used with
+// arch_vm_map, arch_vm_unmap and arch_vm_lookup like a user address space
+// (the same layout of addresses, all below 2^38); arch_guest_space_destroy
+// frees it. Guests run in VS-mode with no address translation of their own.
+// Sets up the hypervisor CSRs: call once at boot on a CPU that has the H
+// extension (the device tree says so); vm mode is available only then.
+void arch_hv_init(void);
+bool arch_hv_available(void);
+void *arch_guest_space_create(struct account *account);
+void arch_guest_space_destroy(void *space, struct account *account);
+// A vCPU of the guest space: its CSRs at their reset values.
+void arch_vcpu_init(struct arch_vcpu *vcpu, void *space);
+// Forgets a vCPU about to be freed (its CSRs may still be loaded).
+void arch_vcpu_release(struct arch_vcpu *vcpu);
+// Enters the guest at pc (VS-mode) with sp and a0 = arg; traps from it
+// land on kernel_stack_top as user traps do. Does not return.
+NORETURN void arch_guest_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top,
+                               struct arch_vcpu *vcpu);
 // Enters user mode at pc with sp and a0 = arg; the kernel stack for traps
 // from this thread tops at kernel_stack_top. Does not return.
 NORETURN void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top);

@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "startup.h"
 #include "worker.h"
+#include <string.h>
 
 extern char __kernel_start[], __kernel_end[];
 
@@ -37,6 +38,8 @@ void kernel_main(uint64_t hart_id, paddr_t fdt_paddr) {
     if (fdt_paddr >= (4ull << 30) || platform_parse(paddr_to_ptr(fdt_paddr), fdt_paddr, &platform))
         PANIC("cannot boot without a valid device tree");
     arch_set_timer_hz(platform.timebase_hz);
+    if (platform.hypervisor)
+        arch_hv_init();
     memory_init();
     arch_vm_init();
     if (platform.uart.size)
@@ -53,6 +56,7 @@ void kernel_main(uint64_t hart_id, paddr_t fdt_paddr) {
     if (platform.initrd.size)
         INFO("boot image: %lu bytes at %lx", (unsigned long) platform.initrd.size,
              (unsigned long) platform.initrd.base);
+    startup_bench = strstr(platform.bootargs, "bench") != NULL;
     worker_init();
     startup_run(platform.initrd.size ? paddr_to_ptr(platform.initrd.base) : NULL, platform.initrd.size);
     sched_run_idle();

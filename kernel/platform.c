@@ -21,6 +21,17 @@ static bool is_memory_node(const struct fdt *fdt, int node) {
         || (name && name_len >= 6 && memcmp(name, "memory", 6) == 0 && (name_len == 6 || name[6] == '@'));
 }
 
+// Whether an ISA string ("rv64imafdch_zicsr...") names single-letter
+// extension `letter` (among the letters before the first '_').
+static bool isa_has(const char *isa, uint32_t len, char letter) {
+    if (len < 5 || memcmp(isa, "rv", 2) != 0)
+        return false;
+    for (uint32_t i = 4; i < len && isa[i] != '_' && isa[i] != '\0'; i++)
+        if (isa[i] == letter)
+            return true;
+    return false;
+}
+
 static void find_device(const struct fdt *fdt, const char *const *compatibles, struct range *out) {
     for (; *compatibles; compatibles++) {
         int node = fdt_find_compatible(fdt, -1, *compatibles);
@@ -59,6 +70,11 @@ error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *pl
         return E_INVALID_ARG;
     }
     platform->timebase_hz = hz;
+    uint32_t isa_len = 0;
+    const char *isa = NULL;
+    for (int cpu = fdt_first_child(&fdt, cpus); cpu >= 0 && !isa; cpu = fdt_next_sibling(&fdt, cpu))
+        isa = fdt_getprop(&fdt, cpu, "riscv,isa", &isa_len);
+    platform->hypervisor = isa && isa_has(isa, isa_len, 'h');
     find_device(&fdt, (const char *const[]){"ns16550a", NULL}, &platform->uart);
     find_device(&fdt, (const char *const[]){"sifive,test0", "sifive,test1", NULL}, &platform->poweroff);
     find_device(&fdt, (const char *const[]){"riscv,plic0", "sifive,plic-1.0.0", NULL}, &platform->plic);

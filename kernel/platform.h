@@ -19,6 +19,7 @@ struct platform {
     uint32_t plic_ndev;
     struct range poweroff; // sifive_test; size 0 if absent
     uint64_t timebase_hz;
+    bool hypervisor;       // the first CPU has the H extension (riscv,isa)
     struct range initrd;   // the boot image (docs/image-format.md); size 0 if none
     char bootargs[256];
 };

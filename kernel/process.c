@@ -115,6 +115,14 @@ void process_fault(const char *cause, uint64_t pc, uint64_t address) {
     thread_exit();
 }
 
+void process_guest_fault(const char *cause, uint64_t pc, uint64_t address) {
+    struct process *process = current_thread()->process;
+    ERROR("%s ended: %s at pc %lx (guest address %lx)", process->name, cause, (unsigned long) pc,
+          (unsigned long) address);
+    process_kill(process);
+    thread_exit();
+}
+
 void process_end_app(const char *reason) { process_end(current_thread()->process, reason); }
 
 void process_end(struct process *process, const char *reason) {

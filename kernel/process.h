@@ -51,6 +51,8 @@ void *process_heap_grow(struct process *process, size_t size);
 // The current thread's app did something only a broken or hostile app does
 // (a fault): log a one-line report, end the app. Does not return.
 NORETURN void process_fault(const char *cause, uint64_t pc, uint64_t address);
+// The same for a guest (vm mode): the guest's pc and guest-physical address.
+NORETURN void process_guest_fault(const char *cause, uint64_t pc, uint64_t address);
 // Ends the current thread's app for `reason` (one log line), like a fault
 // does; the caller's thread goes on until it exits at its next chance.
 void process_end_app(const char *reason);

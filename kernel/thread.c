@@ -56,8 +56,11 @@ void thread_exit(void) {
     struct thread *thread = current_thread();
     thread->state = THREAD_EXITED;
     thread_dead = thread;
-    if (thread->vmspace && thread->process->num_threads > 1)
-        vmspace_release_stack(thread->vmspace, thread->user_sp);
+    struct vmspace *space = thread->process->vmspace;
+    if (thread->user_sp && space && thread->process->num_threads > 1)
+        vmspace_release_stack(space, thread->user_sp);
+    if (thread->vcpu)
+        arch_vcpu_release(thread->vcpu);
     process_remove_thread(thread->process, thread);
     sched_switch();
     PANIC("an exited thread was scheduled");
@@ -82,4 +85,7 @@ void thread_wake(struct thread *thread, error_t result) {
     sched_enqueue(thread);
 }
 
-void thread_object_destroy(struct thread *thread) { kfree(thread); }
+void thread_object_destroy(struct thread *thread) {
+    kfree(thread->vcpu);
+    kfree(thread);
+}

@@ -26,8 +26,9 @@ struct thread {
                                           // (user_sp: the top of its own stack)
     struct wasm_thread *wasm;             // wasm mode: its interpreter state
     bool kernel_buffers;                  // its system calls come from the kernel (WASI)
-    bool user_entered;                    // user mode: its user registers are saved at
-                                          // the top of its kernel stack when it is not running
+    bool user_entered;                    // user (and vm) mode: its user registers are saved
+                                          // at the top of its kernel stack when it is not running
+    struct arch_vcpu *vcpu;               // vm mode: its guest CSRs (a vCPU; else NULL)
 };
 
 #define THREAD_STACK_SIZE (32 * 1024)

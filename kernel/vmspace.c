@@ -19,10 +19,26 @@ struct vmspace *vmspace_create(struct account *account) {
     return vmspace;
 }
 
+struct vmspace *vmspace_create_guest(struct account *account) {
+    struct vmspace *vmspace = kmalloc(sizeof(*vmspace), account);
+    void *arch = vmspace ? arch_guest_space_create(account) : NULL;
+    if (!arch) {
+        kfree(vmspace);
+        return NULL;
+    }
+    *vmspace = (struct vmspace){.arch = arch, .guest = true, .account = account, .heap_end = USER_HEAP_BASE,
+                                .data_end = USER_DATA_BASE, .stack_top = USER_STACK_TOP};
+    return vmspace;
+}
+
 void vmspace_destroy(struct vmspace *vmspace) {
-    if (vmspace_active == vmspace) // never free the tables the CPU is walking
-        vmspace_switch(NULL);
-    arch_vm_destroy(vmspace->arch, vmspace->account);
+    if (vmspace->guest) {
+        arch_guest_space_destroy(vmspace->arch, vmspace->account);
+    } else {
+        if (vmspace_active == vmspace) // never free the tables the CPU is walking
+            vmspace_switch(NULL);
+        arch_vm_destroy(vmspace->arch, vmspace->account);
+    }
     kfree(vmspace);
 }
 

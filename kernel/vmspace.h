@@ -23,7 +23,8 @@
 #define VMSPACE_SPARE_STACKS 16
 
 struct vmspace {
-    void *arch;              // the arch's page table
+    void *arch;              // the arch's page table (a guest space's G-stage tables)
+    bool guest;              // a guest-physical address space (vm mode)
     struct account *account; // pays for the pages
     uint64_t elf_end;        // end of the ELF's segments
     uint64_t heap_end;       // next heap address
@@ -34,6 +35,9 @@ struct vmspace {
 };
 
 struct vmspace *vmspace_create(struct account *account);
+// A guest-physical address space (vm mode) with the same layout: the
+// guest's addresses are these, translated by the G-stage tables.
+struct vmspace *vmspace_create_guest(struct account *account);
 void vmspace_destroy(struct vmspace *vmspace);
 // Loads an ELF executable; returns its entry point via *entry. On a bad
 // file, *reason says what is wrong.

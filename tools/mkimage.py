@@ -63,7 +63,8 @@ def write_image(layout, path):
 
 # The modes whose apps are loaded from a file in the image: (build folder
 # option, file suffix).
-BUILDS = {ISOLATIONS['user']: ('elves', 'elf'), ISOLATIONS['wasm']: ('wasm', 'wasm')}
+BUILDS = {ISOLATIONS['user']: ('elves', 'elf'), ISOLATIONS['vm']: ('elves', 'elf'),
+          ISOLATIONS['wasm']: ('wasm', 'wasm')}
 
 
 def mode_builds(manifest, args, report):

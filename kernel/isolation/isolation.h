@@ -44,7 +44,9 @@ struct isolation {
 extern const struct isolation isolation_kernel;
 extern const struct isolation isolation_user;
 extern const struct isolation isolation_wasm;
+extern const struct isolation isolation_vm;
 
 // The backend of isolation mode `mode` (the boot image's numbering:
-// kernel, user, wasm, vm), or NULL when this kernel has none for it.
+// kernel, user, wasm, vm), or NULL when it cannot run here (vm mode needs
+// a CPU with the hypervisor extension).
 const struct isolation *isolation_of(unsigned mode);

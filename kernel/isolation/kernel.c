@@ -95,8 +95,11 @@ const struct isolation isolation_kernel = {
 };
 
 const struct isolation *isolation_of(unsigned mode) {
-    static const struct isolation *const modes[] = {&isolation_kernel, &isolation_user, &isolation_wasm};
-    return mode < sizeof(modes) / sizeof(modes[0]) ? modes[mode] : NULL;
+    static const struct isolation *const modes[] = {&isolation_kernel, &isolation_user, &isolation_wasm,
+                                                    &isolation_vm};
+    if (mode >= sizeof(modes) / sizeof(modes[0]) || (modes[mode] == &isolation_vm && !arch_hv_available()))
+        return NULL;
+    return modes[mode];
 }
 
 // The system-call entry of kernel-mode apps (see libs/aster/src/entry_kernel.c).

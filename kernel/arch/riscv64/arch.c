@@ -3,6 +3,7 @@
 #include "../../arch.h"
 #include "../../page.h"
 #include "csr.h"
+#include "hv.h"
 #include "pagetable.h"
 #include "sbi.h"
 #include "trap_frame.h"
@@ -92,6 +93,8 @@ void *arch_vm_create(struct account *account) { return pagetable_create_user(ker
 static inline void flush_if_active(void *vm, vaddr_t va) {
     if (vm == pagetable_active)
         __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+    else if (vm == hv_loaded_root) // a guest space in hgatp: the operand is the address >> 2
+        __asm__ volatile("hfence.gvma %0, zero" ::"r"(va >> 2) : "memory");
 }
 
 // Clears the 4 KiB mappings of [va, va + size); frees the owned pages if

@@ -13,6 +13,13 @@
 // thread (a trap from U-mode saves it there; arch_user_enter builds it there).
 #define ARCH_USER_FRAME_SIZE (36 * 8)
 
+// A vCPU's guest state that lives in CSRs while it runs (the VS-mode CSRs
+// and its G-stage root), saved here while another vCPU has the CPU.
+struct arch_vcpu {
+    uint64_t hgatp;
+    uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+};
+
 // Callee-saved state switched by arch_switch.
 struct arch_context {
     uint64_t ra;

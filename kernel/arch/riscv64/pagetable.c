@@ -111,9 +111,11 @@ static void destroy_level(uint64_t *table, int level, int first, int last, struc
         page_free(ptr_to_paddr(table), 1, account);
 }
 
+void pagetable_destroy_levels(uint64_t *root, struct account *account) { destroy_level(root, 2, 0, 256, account); }
+
 // Frees the lower half's tables and the pages marked owned, then the root;
 // all were charged to `account`.
 void pagetable_destroy_user(uint64_t *root, struct account *account) {
-    destroy_level(root, 2, 0, 256, account);
+    pagetable_destroy_levels(root, account);
     page_free(ptr_to_paddr(root), 1, account);
 }

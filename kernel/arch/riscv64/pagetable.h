@@ -25,3 +25,6 @@ uint64_t *pagetable_leaf(uint64_t *root, vaddr_t va);
 // The root table in satp (for flushing after changes to the running space).
 extern uint64_t *pagetable_active;
 void pagetable_destroy_user(uint64_t *root, struct account *account);
+// Frees the tables below `root` in its lower half, and the pages mapped
+// owned, but not the root itself.
+void pagetable_destroy_levels(uint64_t *root, struct account *account);

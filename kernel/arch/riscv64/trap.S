@@ -61,6 +61,7 @@ save_rest:
     sd t0, TF_SCAUSE(sp)
     csrr t0, stval
     sd t0, TF_STVAL(sp)
+    sd zero, TF_REG(0)(sp)          // not a guest's frame (trap_handler may say it is)
 
     mv a0, sp
     call trap_handler
@@ -75,9 +76,11 @@ arch_trap_resume:
     mv sp, a0
 2:
     ld t0, TF_SSTATUS(sp)
+    ld t1, TF_REG(0)(sp)
+    bnez t1, 3f                     // returning to a guest
     andi t1, t0, 1 << 8             // SPP: returning to S-mode?
     bnez t1, 1f
-    addi t1, sp, TRAP_FRAME_SIZE    // returning to U-mode: kernel stack top
+4:  addi t1, sp, TRAP_FRAME_SIZE    // returning to U-mode (or a guest): kernel stack top
     csrw sscratch, t1
 1:  csrw sstatus, t0
     ld t0, TF_SEPC(sp)
@@ -114,3 +117,7 @@ arch_trap_resume:
     ld t6, TF_REG(31)(sp)
     ld sp, TF_REG(2)(sp)
     sret
+
+3:  li t1, (1 << 7) | (1 << 8)      // hstatus.SPV and SPVP: sret enters VS-mode
+    csrs hstatus, t1
+    j 4b

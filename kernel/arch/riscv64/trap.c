@@ -6,6 +6,9 @@
 #include "../../syscall.h"
 #include "../../timer.h"
 #include "csr.h"
+#include "hv.h"
+#include "../../sched.h"
+#include "../../thread.h"
 #include "trap_frame.h"
 
 static const char *exception_names[] = {
@@ -56,7 +59,30 @@ static NORETURN void kernel_exception(struct trap_frame *tf) {
     panic("%s at pc %lx", exception_name(tf->scause), (unsigned long) tf->sepc);
 }
 
-#define CAUSE_ECALL_FROM_U 8
+#define CAUSE_ECALL_FROM_U  8
+#define CAUSE_ECALL_FROM_VS 10
+
+static const char *guest_exception_names[] = {
+    [20] = "instruction guest-page fault",
+    [21] = "load guest-page fault",
+    [22] = "virtual instruction",
+    [23] = "store guest-page fault",
+};
+
+// A trap from a guest (vm mode): a hypercall, or a fault that ends the app.
+// Guest-page faults report the guest-physical address (htval, shifted).
+static void guest_trap(struct trap_frame *tf, uint64_t htval) {
+    uint64_t cause = tf->scause;
+    if (cause == CAUSE_ECALL_FROM_VS) {
+        tf->sepc += 4;
+        tf->regs[10] = syscall_dispatch(tf->regs[10], tf->regs[11], tf->regs[12], tf->regs[13],
+                                        tf->regs[14], tf->regs[17]);
+        return;
+    }
+    bool gpf = cause >= 20 && cause < ARRAY_SIZE(guest_exception_names) && guest_exception_names[cause];
+    process_guest_fault(gpf ? guest_exception_names[cause] : exception_name(cause), tf->sepc,
+                        gpf && cause != 22 ? (htval << 2) | (tf->stval & 3) : tf->stval);
+}
 
 // A trap from user mode: a system call, or a fault that ends the app.
 static void user_trap(struct trap_frame *tf) {
@@ -69,20 +95,37 @@ static void user_trap(struct trap_frame *tf) {
     process_fault(exception_name(tf->scause), tf->sepc, tf->stval);
 }
 
+static void interrupt(uint64_t cause) {
+    uint64_t irq = cause & ~SCAUSE_INTERRUPT;
+    if (irq != IRQ_S_TIMER)
+        PANIC("unexpected interrupt %lu", (unsigned long) irq);
+    csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
+    timer_interrupt();
+}
+
+// A trap from a guest, out of line: the other traps' path stays short.
+static NOINLINE void guest_trap_handler(struct trap_frame *tf, struct thread *thread) {
+    uint64_t htval = csr_read(htval); // before any other trap
+    if (tf->scause & SCAUSE_INTERRUPT)
+        interrupt(tf->scause);
+    else
+        guest_trap(tf, htval);
+    process_return_to_user();   // ends the thread if its app was ended
+    hv_vcpu_load(thread->vcpu); // another vCPU may have run meanwhile
+}
+
 void trap_handler(struct trap_frame *tf) {
     uint64_t cause = tf->scause;
+    struct thread *thread = current_thread();
+    if (__builtin_expect(thread->vcpu != NULL, 0) && hv_trap_from_guest(tf))
+        return guest_trap_handler(tf, thread);
     bool from_user = !(tf->sstatus & SSTATUS_SPP);
-    if (cause & SCAUSE_INTERRUPT) {
-        uint64_t irq = cause & ~SCAUSE_INTERRUPT;
-        if (irq != IRQ_S_TIMER)
-            PANIC("unexpected interrupt %lu", (unsigned long) irq);
-        csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
-        timer_interrupt();
-    } else if (from_user) {
+    if (cause & SCAUSE_INTERRUPT)
+        interrupt(cause);
+    else if (from_user)
         user_trap(tf);
-    } else {
+    else
         kernel_exception(tf);
-    }
     if (from_user)
         process_return_to_user(); // ends the thread if its app was ended
 }

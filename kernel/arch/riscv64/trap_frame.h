@@ -1,6 +1,9 @@
 // The trap frame layout, shared by trap.S and C. x0 is not saved; slot 0
-// holds nothing.
+// says where trap_return goes back to: TF_GUEST for a guest (vm mode),
+// else 0 (user or kernel mode, by sstatus.SPP).
 #pragma once
+
+#define TF_GUEST 1
 
 #define TF_REG(n)       ((n) * 8)
 #define TF_SEPC         (32 * 8)
