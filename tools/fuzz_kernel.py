@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make fuzz-kernel CALLS=N SEED=S [MODES="user wasm"]`: runs apps/sysfuzz
+"""`make fuzz-kernel CALLS=N SEED=S`: runs apps/sysfuzz
 (random system calls with hostile arguments and random sequences of real
 operations) beside the echo server, once per isolation mode, and reports
 calls per second. A run passes when the fuzzer ends the system with status
@@ -63,7 +63,7 @@ def main():
     parser.add_argument('--calls', type=int, default=1000000)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--trace-from', type=int, default=0)
-    parser.add_argument('--modes', default='user wasm')
+    parser.add_argument('--modes', default='user wasm vm')
     parser.add_argument('--seconds-per-million', type=float, default=120,
                         help='time limit per million calls, on top of a minute')
     args = parser.parse_args()

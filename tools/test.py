@@ -33,7 +33,7 @@ TEST_TIMEOUT = 300          # one pytest test (QEMU boots have their own, shorte
 # mode, then tests/system without the mode_specific ones in user and wasm
 # mode). Raise them as tests are added; with -k, any run may be empty but
 # the system tests together must give at least one result.
-PYTEST_MINIMUM = {'kernel': 140, 'user': 20, 'wasm': 20}
+PYTEST_MINIMUM = {'kernel': 180, 'user': 25, 'wasm': 25, 'vm': 25}
 WASM_DIFF_MINIMUM = 100     # modules compared (about 1,500 in 30 s)
 
 # Real inputs to start each fuzzer from (patterns under the build
@@ -179,11 +179,11 @@ def run_pytest(tally, build, mode, paths, selection, minimum):
 
 def run_system(tally, build, selection):
     """The tool tests, then the system tests once with every app in kernel
-    mode, once in user mode and once in wasm mode (tests marked
-    mode_specific run once)."""
+    mode, once in user mode, once in wasm mode and once in vm mode (tests
+    marked mode_specific run once)."""
     results = run_pytest(tally, build, 'kernel', ['tests/tools', 'tests/system'], selection,
                          0 if selection else PYTEST_MINIMUM['kernel'])
-    for mode in ('user', 'wasm'):
+    for mode in ('user', 'wasm', 'vm'):
         results += run_pytest(tally, build, mode, ['tests/system', '-m', 'not mode_specific'], selection,
                               0 if selection else PYTEST_MINIMUM[mode])
     if selection and not results:

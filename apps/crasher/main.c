@@ -29,6 +29,20 @@ static void fault(const char *how) {
         __asm__ volatile("amoadd.w zero, zero, (%0)" ::"r"(odd) : "memory");
     } else if (strcmp(how, "float") == 0) // the FPU is off for apps: its registers are not switched
         __asm__ volatile(".word 0xf0000053"); // fmv.w.x ft0, zero
+    // Privileged instructions and CSRs no app may use (in vm mode the guest
+    // runs in VS-mode: still not these).
+    else if (strcmp(how, "sret") == 0)
+        __asm__ volatile("sret");
+    else if (strcmp(how, "wfi") == 0)
+        __asm__ volatile("wfi");
+    else if (strcmp(how, "satp") == 0)
+        __asm__ volatile("csrw satp, zero");
+    else if (strcmp(how, "sfence") == 0)
+        __asm__ volatile("sfence.vma");
+    else if (strcmp(how, "hstatus") == 0) // the hypervisor's own status
+        __asm__ volatile("csrw 0x600, zero");
+    else if (strcmp(how, "mstatus") == 0) // the firmware's
+        __asm__ volatile("csrw mstatus, zero");
 #else
     else if (strcmp(how, "illegal") == 0)
         __builtin_trap();

@@ -13,7 +13,7 @@ SYSFUZZ = fuzz_kernel.SYSTEM  # the system `make fuzz-kernel` boots
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('mode, calls', [('user', 300000), ('wasm', 150000)])
+@pytest.mark.parametrize('mode, calls', [('user', 300000), ('wasm', 150000), ('vm', 150000)])
 @pytest.mark.parametrize('seed', [1, 2])
 def test_random_system_calls_leave_the_kernel_standing(boot, mode, calls, seed):
     result = boot(SYSFUZZ.format(seed=seed, calls=calls, trace_from=0), isolation=mode, timeout=120)

@@ -30,16 +30,17 @@ ECHO = '[[app]]\nname = "echo"\n'
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('mode', ['kernel', 'user', 'wasm'])
+@pytest.mark.parametrize('mode', ['kernel', 'user', 'wasm', 'vm'])
 def test_an_app_that_returns(boot, mode):
     check_back_to_baseline(boot, '[[app]]\nname = "hello"\nrestart = "always"\n', 'hello', mode)
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('fault', ['load', 'store', 'illegal', 'misaligned', 'stack', 'jump', 'float'])
-def test_an_app_that_faults_in_user_mode(boot, fault):
+@pytest.mark.parametrize('mode', ['user', 'vm'])
+@pytest.mark.parametrize('fault', ['load', 'store', 'illegal', 'misaligned', 'stack', 'jump', 'float', 'wfi'])
+def test_an_app_that_faults_in_user_or_vm_mode(boot, mode, fault):
     system = ECHO + f'[[app]]\nname = "crasher"\nrestart = "on-failure"\n[app.config]\nfault = "{fault}"\n'
-    out = check_back_to_baseline(boot, system, 'crasher', 'user')
+    out = check_back_to_baseline(boot, system, 'crasher', mode)
     assert '[kernel] ERROR: crasher ended: ' in out
 
 
@@ -52,7 +53,7 @@ def test_an_app_that_traps_in_wasm_mode(boot, fault):
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('mode', ['user', 'wasm'])
+@pytest.mark.parametrize('mode', ['user', 'wasm', 'vm'])
 def test_an_app_that_exhausts_its_quotas_and_attacks(boot, mode):
     system = '[[app]]\nname = "hostile"\nrestart = "on-failure"\nhandle_limit = 64\nmemory_limit_kib = 2048\n'
     check_back_to_baseline(boot, system, 'hostile', mode)
@@ -63,7 +64,7 @@ def test_a_server_that_faults_under_load(boot):
     system = ('[[app]]\nname = "flaky"\nrestart = "on-failure"\n[app.config]\ncrash_after = 1\n'
               '[[app]]\nname = "echo_client"\nrestart = "always"\n[app.config]\ngreetings = 3\n'
               'reconnect = true\n')
-    for mode in ('user', 'wasm'):
+    for mode in ('user', 'wasm', 'vm'):
         check_back_to_baseline(boot, system, 'flaky', mode)
 
 

@@ -2,6 +2,7 @@
 their exact output on the console."""
 import random
 
+import pytest
 from conftest import count_lines, has_line, lines_matching, match_line
 
 
@@ -15,6 +16,20 @@ def test_pipeline_demo_counts_lines(boot):
     result = boot('systems/pipeline.toml', until='[wc] ', timeout=30)
     assert app_lines(result.output, 'wc') == ['2']
     assert app_lines(result.output, 'fs') == ['serving 1 files']
+
+
+@pytest.mark.mode_specific
+def test_a_pipeline_across_all_four_modes(boot, tmp_path):
+    # 1 MiB through fs (kernel mode) -> cat (user) -> grep (wasm) -> wc (vm):
+    # each stage in its own isolation, one stream, the exact count
+    root, data = big_file(tmp_path, 1 << 20)
+    system = ('[[app]]\nname = "fs"\nisolation = "kernel"\n'
+              '[[app]]\nname = "cat"\nisolation = "user"\nstdout = "grep"\n[app.config]\nfile = "/big.txt"\n'
+              '[[app]]\nname = "grep"\nisolation = "wasm"\nstdout = "wc"\n[app.config]\npattern = "aster"\n'
+              '[[app]]\nname = "wc"\nisolation = "vm"\n[app.config]\ncount = "lines"\n')
+    result = boot(system, rootfs=[root], isolation=False, until='[wc] ', timeout=60)
+    expected = sum(1 for line in data.split(b'\n')[:-1] if b'aster' in line) + (b'aster' in data.split(b'\n')[-1])
+    assert app_lines(result.output, 'wc') == [str(expected)], result.output
 
 
 def big_file(tmp_path, size):

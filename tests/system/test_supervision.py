@@ -7,12 +7,14 @@ from conftest import count_lines, has_line, lines_matching, match_line
 # How each mode reports the hostile app's write to the kernel's address, and
 # flaky's deliberate crash (__builtin_trap).
 KERNEL_WRITE = {'user': r'store page fault at pc [0-9a-f]+ \(address ffffffff80200000\)',
-                'wasm': r'wasm trap: out of bounds memory access'}
-TRAP = {'user': r'illegal instruction at pc [0-9a-f]+ \(address [0-9a-f]+\)', 'wasm': r'wasm trap: unreachable'}
+                'wasm': r'wasm trap: out of bounds memory access',
+                'vm': r'store guest-page fault at pc [0-9a-f]+ \(guest address ffffffff80200000\)'}
+TRAP = {'user': r'illegal instruction at pc [0-9a-f]+ \(address [0-9a-f]+\)', 'wasm': r'wasm trap: unreachable',
+        'vm': r'illegal instruction at pc [0-9a-f]+ \(guest address [0-9a-f]+\)'}
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('mode', ['user', 'wasm'])
+@pytest.mark.parametrize('mode', ['user', 'wasm', 'vm'])
 def test_a_hostile_app_fails_cleanly_and_frees_everything(boot, mode):
     system = '''
 [[app]]
@@ -39,7 +41,7 @@ memory_limit_kib = 2048
 
 
 @pytest.mark.mode_specific
-@pytest.mark.parametrize('mode', ['user', 'wasm'])
+@pytest.mark.parametrize('mode', ['user', 'wasm', 'vm'])
 def test_a_crashed_server_is_restarted_and_its_client_reconnects(boot, mode):
     system = '''
 [[app]]
