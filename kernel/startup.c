@@ -14,6 +14,7 @@
 
 static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 
+bool startup_bench;
 static struct manifest manifest;
 static struct process **processes; // per app; NULL if it is not running
 
@@ -183,10 +184,12 @@ static void app_ended(struct process *process);
 static void create_process(uint32_t index) {
     const struct manifest_app *app = &manifest.apps[index];
     const char *name = manifest_string(&manifest, app->name);
+    if (startup_bench)
+        INFO("bench created %s %lu", name, (unsigned long) arch_instret());
     const struct isolation *isolation = isolation_of(app->isolation);
     if (!isolation) {
-        ERROR("startup: %s: isolation mode \"%s\" is not available in this kernel yet", name,
-              mode_names[app->isolation]);
+        ERROR("startup: %s: isolation mode \"%s\" is not available here (vm mode needs a CPU with the "
+              "hypervisor extension)", name, mode_names[app->isolation]);
         return;
     }
     struct process *process = process_create(name, isolation);

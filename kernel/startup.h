@@ -16,6 +16,9 @@ struct app_image {
 // Starts every app of the image at [image, image + size); problems are
 // logged and the apps that can start still do.
 void startup_run(const void *image, size_t size);
+// Set from the boot arguments ("bench"): log when each app begins to be
+// made, with the instruction count (the app start benchmark).
+extern bool startup_bench;
 
 struct process;
 // A new connection to the service the app's spec names `name` (for clients

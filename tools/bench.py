@@ -15,19 +15,26 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
+MODES = ('kernel', 'user', 'wasm', 'vm')
+
 # (system manifest, what the run measures, the line that ends it)
 RUNS = [
     ('systems/bench_ipc.toml', 'IPC and system calls, kernel mode', None),
     ('systems/bench_ipc_user.toml', 'IPC and system calls, user mode', None),
     ('systems/bench_ipc_kernel_user.toml', 'IPC, kernel-mode server and user-mode client', None),
     ('systems/bench_ipc_wasm.toml', 'IPC and system calls, wasm mode', None),
+    ('systems/bench_ipc_vm.toml', 'IPC and system calls, vm mode', None),
+    ('systems/bench_ipc_kernel_vm.toml', 'IPC, kernel-mode server and vm-mode client', None),
     ('systems/bench_cpu.toml', 'the CPU workload, native in kernel mode', None),
     ('systems/bench_cpu_wasm.toml', 'the CPU workload as WebAssembly in the engine', None),
     ('system.toml', 'boot of the echo demo', '[echo_client] done'),
-]
+] + [(f'systems/bench_spawn_{mode}.toml', f'the start of a {mode}-mode app', None) for mode in MODES]
 TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000,
            'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None,
            'ipc.roundtrip.wasm': None, 'syscall.null.wasm': None,
+           'ipc.roundtrip.vm': None, 'ipc.roundtrip.kernel_vm': None, 'syscall.null.vm': None,
+           'vm.ipc_ratio': 1.5, 'vm.spawn': 200000, 'kernel.spawn': None, 'user.spawn': None,
+           'wasm.spawn': None,
            'cpu.workload.kernel': None, 'cpu.workload.wasm': None, 'wasm.ratio': 12}
 
 
@@ -53,7 +60,15 @@ def main():
         name = os.path.splitext(os.path.basename(system))[0]
         image = qemu.build_image(os.path.join(qemu.ROOT, system),
                                  os.path.join(os.path.dirname(args.out), 'systems', f'bench-{name}.img'))
-        result = qemu.boot(args.kernel, image, timeout=120, icount=True, until=until)
+        spawn = name.startswith('bench_spawn_')
+        result = qemu.boot(args.kernel, image, timeout=120, icount=True, until=until,
+                           append='bench' if spawn else None)
+        if spawn: # from the kernel's start on the app to its first system call
+            created = re.search(r'\] bench created bench_spawn (\d+)', result.output)
+            first = re.search(r'\] bench first_call (\d+)', result.output)
+            if created and first:
+                metrics[f'{name[len("bench_spawn_"):]}.spawn'] = int(first.group(1)) - int(created.group(1))
+            continue
         for metric, value in re.findall(r'\] bench (\S+) (\d+)', result.output):
             metrics[metric] = int(value)
         ready = re.search(r'boot\.ready: all apps started, (\d+) instructions', result.output)
@@ -64,6 +79,9 @@ def main():
     if 'cpu.workload.kernel' in metrics and 'cpu.workload.wasm' in metrics:
         # the workload as WebAssembly over the same workload native: instructions
         metrics['wasm.ratio'] = round(metrics['cpu.workload.wasm'] / metrics['cpu.workload.kernel'], 2)
+    if 'ipc.roundtrip.vm' in metrics and 'ipc.roundtrip.user' in metrics:
+        # a round trip between vm-mode apps over one between user-mode apps
+        metrics['vm.ipc_ratio'] = round(metrics['ipc.roundtrip.vm'] / metrics['ipc.roundtrip.user'], 2)
     host = host_benchmark(args.host_bench) if args.host_bench else {}
     missing = [m for m in TARGETS if m not in metrics]
     print(f'{"metric":<28}{"instructions":>14}{"target":>12}')
