@@ -114,7 +114,7 @@ def decode(blob):
          delay, delay_max) = struct.unpack_from('<IBBHIIIIIIII', blob, apps_offset + 40 * index)
         assert flags in (0, 1, 2, 3)  # bit 0 = may power off, bit 1 = may inject faults
         elf = None
-        if isolation in (1, 2):  # user mode, wasm mode: its executable is in the image, after the bootfs
+        if isolation in (1, 2, 3):  # user, wasm and vm mode: its executable is in the image, after the bootfs
             assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
             assert elf_size > 0 and elf_offset + elf_size <= total
             elf = blob[elf_offset:elf_offset + elf_size]
