@@ -67,6 +67,26 @@ void arch_vcpu_release(struct arch_vcpu *vcpu);
 // land on kernel_stack_top as user traps do. Does not return.
 NORETURN void arch_guest_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top,
                                struct arch_vcpu *vcpu);
+// Why a vCPU left its guest. Interrupts (the timer, devices) stay with the
+// kernel and are not exits: a guest that loops is preempted like any app.
+enum vcpu_exit_reason {
+    VCPU_EXIT_HYPERCALL,           // ecall from the guest: args a0..a4, number in args[5]
+    VCPU_EXIT_GUEST_PAGE_FAULT,    // address: the guest-physical address
+    VCPU_EXIT_VIRTUAL_INSTRUCTION, // a privileged instruction or CSR the guest may not use
+    VCPU_EXIT_ILLEGAL_INSTRUCTION,
+    VCPU_EXIT_OTHER,               // any other exception (misaligned access, breakpoint, ...)
+};
+struct vcpu_exit {
+    enum vcpu_exit_reason reason;
+    const char *cause; // the exception's name, for every exit but a hypercall
+    uint64_t pc;       // the guest's
+    uint64_t address;  // the faulting address (guest-physical for a page fault)
+    long args[6];      // a hypercall's
+};
+// vm mode's handling of an exit (kernel/isolation/vm.c), called by the
+// port's trap code: a hypercall's result, which the guest gets in a0; any
+// other exit ends the app and does not return.
+long vcpu_exit(const struct vcpu_exit *exit);
 // Enters user mode at pc with sp and a0 = arg; the kernel stack for traps
 // from this thread tops at kernel_stack_top. Does not return.
 NORETURN void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg, void *kernel_stack_top);

@@ -69,19 +69,37 @@ static const char *guest_exception_names[] = {
     [23] = "store guest-page fault",
 };
 
-// A trap from a guest (vm mode): a hypercall, or a fault that ends the app.
-// Guest-page faults report the guest-physical address (htval, shifted).
+#define CAUSE_ILLEGAL_INSTRUCTION 2
+#define CAUSE_VIRTUAL_INSTRUCTION 22
+
+// A trap from a guest (vm mode), told to vm mode as a vCPU exit. Guest-page
+// faults carry the guest-physical address (htval holds it shifted by 2).
 static void guest_trap(struct trap_frame *tf, uint64_t htval) {
     uint64_t cause = tf->scause;
+    struct vcpu_exit exit = {.pc = tf->sepc, .address = tf->stval};
     if (cause == CAUSE_ECALL_FROM_VS) {
+        exit.reason = VCPU_EXIT_HYPERCALL;
+        for (int i = 0; i < 5; i++)
+            exit.args[i] = (long) tf->regs[10 + i];
+        exit.args[5] = (long) tf->regs[17];
         tf->sepc += 4;
-        tf->regs[10] = syscall_dispatch(tf->regs[10], tf->regs[11], tf->regs[12], tf->regs[13],
-                                        tf->regs[14], tf->regs[17]);
+        tf->regs[10] = (uint64_t) vcpu_exit(&exit);
         return;
     }
-    bool gpf = cause >= 20 && cause < ARRAY_SIZE(guest_exception_names) && guest_exception_names[cause];
-    process_guest_fault(gpf ? guest_exception_names[cause] : exception_name(cause), tf->sepc,
-                        gpf && cause != 22 ? (htval << 2) | (tf->stval & 3) : tf->stval);
+    exit.cause = exception_name(cause);
+    if (cause < ARRAY_SIZE(guest_exception_names) && guest_exception_names[cause])
+        exit.cause = guest_exception_names[cause];
+    if (cause == CAUSE_VIRTUAL_INSTRUCTION) {
+        exit.reason = VCPU_EXIT_VIRTUAL_INSTRUCTION;
+    } else if (cause == CAUSE_ILLEGAL_INSTRUCTION) {
+        exit.reason = VCPU_EXIT_ILLEGAL_INSTRUCTION;
+    } else if (cause >= 20 && cause <= 23) {
+        exit.reason = VCPU_EXIT_GUEST_PAGE_FAULT;
+        exit.address = (htval << 2) | (tf->stval & 3);
+    } else {
+        exit.reason = VCPU_EXIT_OTHER;
+    }
+    vcpu_exit(&exit);
 }
 
 // A trap from user mode: a system call, or a fault that ends the app.
