@@ -14,7 +14,7 @@ struct header {
     uint32_t reserved;
 };
 _Static_assert(sizeof(struct header) == 64, "image header layout");
-_Static_assert(sizeof(struct manifest_app) == 40, "image app layout");
+_Static_assert(sizeof(struct manifest_app) == 48, "image app layout");
 _Static_assert(sizeof(struct manifest_item) == 24, "image item layout");
 
 #define REJECT(fmt, ...)                                                       \
@@ -36,6 +36,11 @@ static bool valid_string(const struct manifest *m, uint32_t offset) {
 static error_t check_item(const struct manifest *m, uint32_t app, const struct manifest_item *item) {
     if (!valid_string(m, item->name) || strlen(m->strings + item->name) >= 32)
         REJECT("app %u has an item with a bad name", app);
+    bool config = item->kind == ITEM_INT || item->kind == ITEM_BOOL || item->kind == ITEM_STRING;
+    if (config && item->b & ~ITEM_UNSET)
+        REJECT("item %s has unknown flags %#x", m->strings + item->name, item->b);
+    if (config && item->b && !(m->apps[app].flags & APP_ON_DEMAND))
+        REJECT("item %s of an app started at boot has no value", m->strings + item->name);
     switch (item->kind) {
     case ITEM_SERVICE:
     case ITEM_LISTEN:
@@ -54,6 +59,10 @@ static error_t check_item(const struct manifest *m, uint32_t app, const struct m
         if (!valid_string(m, item->a))
             REJECT("item %s has a bad string", m->strings + item->name);
         return OK;
+    case ITEM_ARGS:
+        if (item->b > ARGS_MAX || (item->b && !valid_string(m, item->a)))
+            REJECT("item %s has bad arguments", m->strings + item->name);
+        return OK;
     case ITEM_BOOL:
         if (item->value != 0 && item->value != 1)
             REJECT("item %s is not a boolean", m->strings + item->name);
@@ -70,8 +79,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     const struct header *h = base;
     if (size < sizeof(*h) || memcmp(h->magic, "ASTERIMG", 8) != 0)
         REJECT("no image (bad magic)");
-    if (h->version != 2)
-        REJECT("version %u, this kernel reads version 2", h->version);
+    if (h->version != 3)
+        REJECT("version %u, this kernel reads version 3", h->version);
     if (h->total_size > size || h->total_size < sizeof(*h))
         REJECT("size %u does not fit the %lu bytes loaded", h->total_size, (unsigned long) size);
     uint32_t total = h->total_size;
@@ -98,13 +107,15 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     for (uint32_t i = 0; i < m->num_apps; i++) {
         const struct manifest_app *app = &m->apps[i];
         if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
-            || (app->flags & ~(APP_MAY_POWER_OFF | APP_MAY_INJECT_FAULTS)))
+            || (app->flags & ~APP_FLAGS))
             REJECT("app %u is malformed", i);
         if (app->restart_delay_ms > 60000 || app->restart_delay_max_ms > 60000
             || (app->restart_delay_max_ms && app->restart_delay_max_ms < app->restart_delay_ms))
             REJECT("app %s has bad restart delays", m->strings + app->name);
-        if (app->code_size && !in_image(total, app->code_offset, app->code_size, 1))
+        if (app->elf_size && !in_image(total, app->elf_offset, app->elf_size, 1))
             REJECT("app %s has its ELF file outside the image", m->strings + app->name);
+        if (app->wasm_size && !in_image(total, app->wasm_offset, app->wasm_size, 1))
+            REJECT("app %s has its module outside the image", m->strings + app->name);
         if ((uint64_t) app->first_item + app->num_items > m->num_items)
             REJECT("app %s has items outside the table", m->strings + app->name);
         for (uint32_t j = 0; j < app->num_items; j++) {
@@ -124,3 +135,10 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
 }
 
 const char *manifest_string(const struct manifest *m, uint32_t offset) { return m->strings + offset; }
+
+const void *manifest_code(const struct manifest *m, const struct manifest_app *app, enum isolation_mode mode,
+                          size_t *size) {
+    bool elf = mode == MODE_USER || mode == MODE_VM, wasm = mode == MODE_WASM;
+    *size = elf ? app->elf_size : wasm ? app->wasm_size : 0;
+    return m->base + (elf ? app->elf_offset : wasm ? app->wasm_offset : 0);
+}

@@ -14,6 +14,7 @@ enum manifest_item_kind {
     ITEM_STDOUT = 7,
     ITEM_DEVICETREE = 8,
     ITEM_BOOTFS = 9,
+    ITEM_ARGS = 10, // a = its arguments joined by newlines (a string), b = how many
 };
 
 enum isolation_mode { MODE_KERNEL = 0, MODE_USER = 1, MODE_WASM = 2, MODE_VM = 3 };
@@ -22,6 +23,15 @@ enum restart_policy { RESTART_NEVER = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAYS 
 #define PIPE_NONE 0xffffffffu
 #define APP_MAY_POWER_OFF (1u << 0)     // [permissions] power_off: may end the system
 #define APP_MAY_INJECT_FAULTS (1u << 1) // [permissions] inject_faults: test-only fault injection
+#define APP_MAY_SPAWN (1u << 2)         // [permissions] spawn: may start apps at run time
+#define APP_ON_DEMAND (1u << 3)         // start = false: not started at boot, only spawned
+#define APP_FLAGS (APP_MAY_POWER_OFF | APP_MAY_INJECT_FAULTS | APP_MAY_SPAWN | APP_ON_DEMAND)
+
+// Field b of a config item (INT, BOOL, STRING): it has no value, and whoever
+// spawns the app must give one (only in an APP_ON_DEMAND app).
+#define ITEM_UNSET 1u
+
+#define ARGS_MAX 64 // arguments in an args item
 
 struct manifest_app {
     uint32_t name;         // string
@@ -32,10 +42,12 @@ struct manifest_app {
     uint32_t num_items;
     uint32_t memory_limit_kib;
     uint32_t handle_limit;
-    uint32_t code_offset;  // user mode: its ELF file; wasm mode: its module
-    uint32_t code_size;
+    uint32_t elf_offset;   // its ELF file (user and vm mode), if the image has it
+    uint32_t elf_size;     // 0: none
     uint32_t restart_delay_ms;     // the first restart's delay (0: the default)
     uint32_t restart_delay_max_ms; // where doubling stops (0: the default)
+    uint32_t wasm_offset;  // its WebAssembly module (wasm mode), if the image has it
+    uint32_t wasm_size;    // 0: none
 };
 
 struct manifest_item {
@@ -72,3 +84,7 @@ struct manifest {
 error_t manifest_open(struct manifest *manifest, const void *base, size_t size);
 // A string of the image (valid after manifest_open).
 const char *manifest_string(const struct manifest *manifest, uint32_t offset);
+// The build of `app` that `mode` loads (its ELF file or its module) and its
+// size; size 0 when the image has none (or the mode loads none: kernel).
+const void *manifest_code(const struct manifest *manifest, const struct manifest_app *app,
+                          enum isolation_mode mode, size_t *size);

@@ -30,7 +30,8 @@ def parse_arguments():
                         help='a directory of files for the image (repeatable)')
     parser.add_argument('--out', help='the image to write')
     parser.add_argument('--isolation', choices=list(ISOLATIONS),
-                        help="run every app in this isolation mode, whatever system.toml says")
+                        help="run every app in this isolation mode, whatever system.toml says "
+                             "(WASI programs stay in wasm mode, and drivers stay out of it)")
     parser.add_argument('--check-only', action='store_true', help='check only; write nothing')
     parser.add_argument('--elves', metavar='DIR',
                         help='where the user-mode builds of the apps are (DIR/<app>.elf)')
@@ -61,29 +62,32 @@ def write_image(layout, path):
         raise
 
 
-# The modes whose apps are loaded from a file in the image: (build folder
-# option, file suffix).
-BUILDS = {ISOLATIONS['user']: ('elves', 'elf'), ISOLATIONS['vm']: ('elves', 'elf'),
-          ISOLATIONS['wasm']: ('wasm', 'wasm')}
+# Where each kind of build is: (folder option, file suffix). User and vm
+# mode load the ELF file, wasm mode the module; kernel mode needs neither
+# (its apps are linked into the kernel).
+BUILDS = {'elf': ('elves', 'elf'), 'wasm': ('wasm', 'wasm')}
+NEEDS = {ISOLATIONS['user']: 'elf', ISOLATIONS['vm']: 'elf', ISOLATIONS['wasm']: 'wasm'}
 
 
-def mode_builds(manifest, args, report):
-    """The executable of every app whose mode needs one (name -> path): the
-    ELF file of a user-mode app, the module of a wasm-mode app. A missing
-    one is a mistake."""
+def app_builds(manifest, args, report):
+    """The builds of every app that exist (name -> {'elf': path, 'wasm':
+    path}): all are packed, so that an app can be spawned in another mode
+    than its own. The one its own mode loads must exist."""
     builds = {}
     mode_names = {number: name for name, number in ISOLATIONS.items()}
     for app in manifest.apps:
-        if app.isolation not in BUILDS:
-            continue
-        option, suffix = BUILDS[app.isolation]
-        folder = getattr(args, option)
-        path = os.path.join(folder or '', f'{app.name}.{suffix}')
-        if not folder or not os.path.isfile(path):
-            report.add(args.system, 1, f"app '{app.name}' runs in {mode_names[app.isolation]} mode, "
-                                       f"but its build {path} is missing (pass --{option} DIR)")
-        else:
-            builds[app.name] = path
+        found = {}
+        for kind, (option, suffix) in BUILDS.items():
+            if kind == 'elf' and app.wasi:
+                continue
+            folder = getattr(args, option)
+            path = os.path.join(folder or '', f'{app.name}.{suffix}')
+            if folder and os.path.isfile(path):
+                found[kind] = path
+            elif NEEDS.get(app.isolation) == kind:
+                report.add(args.system, 1, f"app '{app.name}' runs in {mode_names[app.isolation]} mode, "
+                                           f"but its build {path} is missing (pass --{option} DIR)")
+        builds[app.name] = found
     return builds
 
 
@@ -95,7 +99,7 @@ def main():
     files = rootfs.collect(roots, report)
     builds = {}
     if manifest and not report and not args.check_only:
-        builds = mode_builds(manifest, args, report)
+        builds = app_builds(manifest, args, report)
     if manifest and not report:
         layout = image.Layout(manifest, files, builds)
         if layout.total_size > image.MAX_IMAGE_SIZE:

@@ -44,8 +44,10 @@ static void check(const struct manifest *m, const uint8_t *data, size_t size) {
         check_string(m, app->name);
         CHECK(app->isolation <= MODE_VM && app->restart <= RESTART_ALWAYS);
         CHECK((uint64_t) app->first_item + app->num_items <= m->num_items);
-        if (app->code_size)
-            CHECK((uint64_t) app->code_offset + app->code_size <= m->size);
+        if (app->elf_size)
+            CHECK((uint64_t) app->elf_offset + app->elf_size <= m->size);
+        if (app->wasm_size)
+            CHECK((uint64_t) app->wasm_offset + app->wasm_size <= m->size);
         for (uint32_t j = 0; j < app->num_items; j++) {
             const struct manifest_item *item = &m->items[app->first_item + j];
             check_string(m, item->name);

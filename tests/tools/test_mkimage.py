@@ -17,7 +17,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MKIMAGE = os.path.join(ROOT, 'tools', 'mkimage.py')
 NONE = 0xffffffff
-SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS = range(1, 10)
+SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS, ARGS = range(1, 11)
 
 
 class Tree:
@@ -87,12 +87,12 @@ def decode(blob):
     fields = struct.unpack_from('<8s14I', blob, 0)
     (magic, version, total, num_apps, apps_offset, num_items, items_offset, num_services,
      services_offset, num_pipes, strings_offset, strings_size, bootfs_offset, bootfs_size, reserved) = fields
-    assert (magic, version, total, reserved) == (b'ASTERIMG', 2, len(blob), 0)
+    assert (magic, version, total, reserved) == (b'ASTERIMG', 3, len(blob), 0)
     assert total % 8 == 0
     for offset in (apps_offset, items_offset, services_offset, strings_offset, bootfs_offset):
         assert offset % 8 == 0
     assert bootfs_offset % 4096 == 0  # so the kernel can map it into a user-mode fs
-    assert apps_offset + 40 * num_apps <= total and items_offset + 24 * num_items <= total
+    assert apps_offset + 48 * num_apps <= total and items_offset + 24 * num_items <= total
     assert services_offset + 8 * num_services <= total and strings_offset + strings_size <= total
     strings = blob[strings_offset:strings_offset + strings_size]
     assert strings.endswith(b'\0')
@@ -105,26 +105,29 @@ def decode(blob):
     for index in range(num_items):
         name, kind, a, b, value = struct.unpack_from('<IIIIq', blob, items_offset + 24 * index)
         item = {'name': string(name), 'kind': kind, 'a': a, 'b': b, 'value': value}
-        if kind in (STRING, DEVICETREE):
+        if kind in (STRING, DEVICETREE) or (kind == ARGS and b > 0):
             item['a'] = string(a)
         items.append(item)
     apps, next_item = [], 0
     for index in range(num_apps):
         (name, isolation, restart, flags, first, count, memory, handles, elf_offset, elf_size,
-         delay, delay_max) = struct.unpack_from('<IBBHIIIIIIII', blob, apps_offset + 40 * index)
-        assert flags in (0, 1, 2, 3)  # bit 0 = may power off, bit 1 = may inject faults
-        elf = None
-        if isolation in (1, 2, 3):  # user, wasm and vm mode: its executable is in the image, after the bootfs
-            assert elf_offset % 8 == 0 and elf_offset >= bootfs_offset + bootfs_size
-            assert elf_size > 0 and elf_offset + elf_size <= total
-            elf = blob[elf_offset:elf_offset + elf_size]
-        else:
-            assert (elf_offset, elf_size) == (0, 0)
+         delay, delay_max, wasm_offset, wasm_size) = struct.unpack_from('<IBBHIIIIIIIIII', blob,
+                                                                       apps_offset + 48 * index)
+        assert flags < 16  # may power off, may inject faults, may spawn, started on demand
+        builds = {}
+        for kind, offset, size in (('elf', elf_offset, elf_size), ('wasm', wasm_offset, wasm_size)):
+            builds[kind] = None
+            if size:  # after the bootfs
+                assert offset % 8 == 0 and offset >= bootfs_offset + bootfs_size and offset + size <= total
+                builds[kind] = blob[offset:offset + size]
+            else:
+                assert offset == 0
         assert first == next_item, 'items must be contiguous runs in app order'
         next_item += count
         apps.append({'name': string(name), 'isolation': isolation, 'restart': restart,
-                     'memory_limit_kib': memory, 'handle_limit': handles, 'elf': elf,
+                     'memory_limit_kib': memory, 'handle_limit': handles, **builds,
                      'may_power_off': bool(flags & 1), 'may_inject_faults': bool(flags & 2),
+                     'may_spawn': bool(flags & 4), 'on_demand': bool(flags & 8),
                      'restart_delay_ms': delay, 'restart_delay_max_ms': delay_max,
                      'items': items[first:first + count]})
     assert next_item == num_items
@@ -134,8 +137,9 @@ def decode(blob):
     end = (bootfs_offset + bootfs_size if files is not None
            else (strings_offset + strings_size + 7) & ~7)
     for app in apps:
-        if app['elf'] is not None:
-            end = (end + len(app['elf']) + 7) & ~7
+        for kind in ('elf', 'wasm'):
+            if app[kind] is not None:
+                end = (end + len(app[kind]) + 7) & ~7
     assert total == end
     return {'apps': apps, 'services': services, 'num_pipes': num_pipes, 'files': files,
             'bootfs_offset': bootfs_offset, 'bootfs_size': bootfs_size}
@@ -321,6 +325,52 @@ def test_isolation_override(tree):
     good_tree(tree)
     assert tree.run('--rootfs', 'rootfs', '--isolation', 'user').returncode == 0
     assert [app['isolation'] for app in tree.image()['apps']] == [1, 1, 1, 1]
+
+
+def test_isolation_override_leaves_drivers_out_of_wasm(tree):
+    # wasm code cannot reach device registers: a driver keeps its mode
+    tree.app('drv', 'name = "drv"\n[env.port]\ntype = "devicetree"\ncompatible = ["ns16550a"]\n')
+    simple_app(tree, 'b')
+    tree.system('[[app]]\nname = "drv"\nisolation = "user"\n[[app]]\nname = "b"\n')
+    assert tree.run('--isolation', 'wasm').returncode == 0
+    assert [app['isolation'] for app in tree.image()['apps']] == [1, 2]
+    assert tree.run('--isolation', 'vm').returncode == 0
+    assert [app['isolation'] for app in tree.image()['apps']] == [3, 3]
+
+
+def test_args_items_and_their_values(tree):
+    simple_app(tree, 'a', '[env.words]\ntype = "args"')
+    simple_app(tree, 'b', '[env.words]\ntype = "args"')
+    tree.system('[[app]]\nname = "a"\nargs = ["-n", "3", "two words"]\n[[app]]\nname = "b"\n')
+    assert tree.run().returncode == 0
+    apps = tree.image()['apps']
+    a = [i for i in apps[0]['items'] if i['kind'] == ARGS][0]
+    b = [i for i in apps[1]['items'] if i['kind'] == ARGS][0]
+    assert (a['name'], a['a'], a['b']) == ('words', '-n\n3\ntwo words', 3)
+    assert (b['a'], b['b']) == (0, 0)  # none given: an empty list
+
+
+@pytest.mark.parametrize('args, phrase', [
+    ('"-n"', 'args must be an array of strings'),
+    ('[1]', 'args must be an array of strings'),
+    ('["a\\nb"]', 'args: an argument must not contain a newline or NUL'),
+    ('[' + ', '.join(['"x"'] * 65) + ']', 'args: at most 64 arguments'),
+])
+def test_args_mistakes(tree, args, phrase):
+    simple_app(tree, 'a', '[env.words]\ntype = "args"')
+    text = tree.system(f'[[app]]\nname = "a"\nargs = {args}\n')
+    assert_mistake(tree, tree.run(), f'system.toml:{line_of(text, "args")}:', f"app 'a': {phrase}")
+
+
+def test_args_need_an_args_item_and_only_one(tree):
+    simple_app(tree, 'a')
+    text = tree.system('[[app]]\nname = "a"\nargs = ["x"]\n')
+    assert_mistake(tree, tree.run(), f'system.toml:{line_of(text, "args")}:',
+                   "app 'a': args is set, but the app has no env item of type args")
+    text = simple_app(tree, 'b', '[env.one]\ntype = "args"\n[env.two]\ntype = "args"')
+    tree.system('[[app]]\nname = "b"\n')
+    assert_mistake(tree, tree.run(), f'apps/b/app.toml:{line_of(text, "[env.two]")}:',
+                   "env.two: a second args item (env.one is already the args)")
 
 
 def test_isolation_override_rejects_unknown_mode(tree):
@@ -777,28 +827,63 @@ def test_missing_rootfs_directory_on_the_command_line(tree):
     assert not tree.out.exists()
 
 
-def test_user_mode_apps_carry_their_elf_files(tree):
+def test_every_app_carries_every_build_there_is(tree):
+    # (so that an app can be spawned in another mode than its own)
     tree.app('lower', 'name = "lower"\n')
     tree.app('upper', 'name = "upper"\n')
     tree.system('[[app]]\nname = "lower"\n\n[[app]]\nname = "upper"\nisolation = "user"\n')
-    tree.write('rootfs/a.txt', 'a file, so that the ELF files follow a bootfs\n')
+    tree.write('rootfs/a.txt', 'a file, so that the builds follow a bootfs\n')
     assert tree.run('--rootfs', 'rootfs').returncode == 0
     apps = {app['name']: app for app in tree.image()['apps']}
-    assert apps['lower']['elf'] is None
-    assert apps['upper']['elf'] == b'the user-mode build of upper'
+    for name in ('lower', 'upper'):
+        assert apps[name]['elf'] == f'the user-mode build of {name}'.encode()
+        assert apps[name]['wasm'] == f'the wasm-mode build of {name}'.encode()
 
 
-def test_wasm_mode_apps_carry_their_module(tree):
+def test_only_the_builds_that_exist_are_packed(tree):
     tree.app('lower', 'name = "lower"\n')
     tree.app('upper', 'name = "upper"\n')
-    tree.app('middle', 'name = "middle"\n')
-    tree.system('[[app]]\nname = "lower"\n[[app]]\nname = "upper"\nisolation = "wasm"\n'
-                '[[app]]\nname = "middle"\nisolation = "user"\n')
+    (tree.path / 'wasm/lower.wasm').unlink()
+    (tree.path / 'elves/upper.elf').unlink()
+    tree.system('[[app]]\nname = "lower"\n[[app]]\nname = "upper"\nisolation = "wasm"\n')
     assert tree.run().returncode == 0
     apps = {app['name']: app for app in tree.image()['apps']}
-    assert apps['lower']['elf'] is None
-    assert apps['upper']['elf'] == b'the wasm-mode build of upper'
-    assert apps['middle']['elf'] == b'the user-mode build of middle'
+    assert apps['lower']['elf'] == b'the user-mode build of lower' and apps['lower']['wasm'] is None
+    assert apps['upper']['elf'] is None and apps['upper']['wasm'] == b'the wasm-mode build of upper'
+
+
+def elf_file(segments, tail=b''):
+    """A small ELF64 executable: one PT_LOAD per (offset, bytes), section
+    headers claimed at the end, `tail` (symbols, say) after the segments."""
+    phoff, count = 64, len(segments)
+    body_end = max([phoff + 56 * count] + [offset + len(data) for offset, data in segments])
+    shoff = body_end + len(tail)
+    header = struct.pack('<16sHHIQQQIHHHHHH', b'\x7fELF\x02\x01\x01' + bytes(9), 2, 243, 1, 0x10000,
+                         phoff, shoff, 0, 64, 56, count, 64, 5, 4)
+    blob = bytearray(header + bytes(body_end - 64))
+    for index, (offset, data) in enumerate(segments):
+        struct.pack_into('<IIQQQQQQ', blob, phoff + 56 * index, 1, 5, offset, 0x10000 + offset, 0,
+                         len(data), len(data), 0x1000)
+        blob[offset:offset + len(data)] = data
+    return bytes(blob) + tail
+
+
+def test_elf_files_are_packed_without_what_is_not_loaded(tree):
+    elf = elf_file([(0x100, b'text' * 8), (0x200, b'data')], tail=b'symbols and section headers' * 40)
+    tree.app('prog', 'name = "prog"\n')
+    tree.write('elves/prog.elf', elf)
+    tree.system('[[app]]\nname = "prog"\nisolation = "user"\n')
+    assert tree.run().returncode == 0
+    packed = tree.image()['apps'][0]['elf']
+    assert len(packed) == 0x204  # up to the end of the last segment
+    assert packed[64:] == elf[64:0x204]
+    header = struct.unpack_from('<16sHHIQQQIHHHHHH', packed)
+    assert header[6] == 0 and header[11:14] == (0, 0, 0)  # no section headers
+    assert header[:6] == struct.unpack_from('<16sHHIQQQIHHHHHH', elf)[:6]
+    # what does not parse as ELF64 goes in whole, for the kernel to refuse
+    tree.write('elves/prog.elf', b'\x7fELF but not really' + bytes(100))
+    assert tree.run().returncode == 0
+    assert tree.image()['apps'][0]['elf'] == b'\x7fELF but not really' + bytes(100)
 
 
 def test_a_missing_wasm_mode_build_is_a_mistake(tree):
@@ -843,7 +928,8 @@ def test_a_wasi_program_always_runs_in_wasm_mode(tree):
     tree.system('[[app]]\nname = "prog"\n[[app]]\nname = "plain"\n')
     assert tree.run('--isolation', 'user').returncode == 0
     apps = {app['name']: app for app in tree.image()['apps']}
-    assert apps['prog']['isolation'] == 2 and apps['prog']['elf'] == b'the wasm-mode build of prog'
+    assert apps['prog']['isolation'] == 2 and apps['prog']['wasm'] == b'the wasm-mode build of prog'
+    assert apps['prog']['elf'] is None  # a WASI program has no other build
     assert apps['plain']['isolation'] == 1
 
 
@@ -858,3 +944,46 @@ def test_a_wasi_program_in_another_mode_is_a_mistake(tree):
     result = tree.run('--check-only', out=None)
     assert result.returncode == 1
     assert "apps/prog/app.toml:2: app 'prog': 'wasi' must be true or false" in result.stderr
+
+
+def test_start_false_apps_are_packed_for_spawning(tree):
+    tree.app('shell', 'name = "shell"\n\n[permissions]\nspawn = true\n')
+    tree.app('grep', 'name = "grep"\n[env.pattern]\ntype = "config"\nkind = "string"\n'
+                     '[env.count]\ntype = "config"\nkind = "integer"\n[env.quiet]\ntype = "config"\ndefault = false\n')
+    tree.system('[[app]]\nname = "shell"\n\n[[app]]\nname = "grep"\nstart = false\n')
+    assert tree.run().returncode == 0, tree.run().stderr
+    shell, grep = tree.image()['apps']
+    assert (shell['may_spawn'], shell['on_demand']) == (True, False)
+    assert (grep['may_spawn'], grep['on_demand']) == (False, True)
+    # parameters with no value are marked for the spawner to give
+    assert [(item['name'], item['kind'], item['b']) for item in grep['items']] == \
+        [('pattern', STRING, 1), ('count', INT, 1), ('quiet', BOOL, 0)]
+
+
+def test_an_app_started_at_boot_needs_every_value(tree):
+    tree.app('grep', 'name = "grep"\n[env.pattern]\ntype = "config"\nkind = "string"\n')
+    tree.system('[[app]]\nname = "grep"\nstart = true\n')
+    result = tree.run()
+    assert_mistake(tree, result, 'system.toml:1:', "config parameter 'pattern' has no default and needs a value")
+
+
+@pytest.mark.parametrize('entry, app_toml, phrase', [
+    ('start = "no"', 'name = "a"\n', 'start must be true or false, not a string'),
+    ('start = false\nrestart = "always"', 'name = "a"\n', 'a spawned app is not restarted'),
+    ('start = false', 'name = "a"\n[exports]\nservices = ["kv"]\n', 'so it must start at boot'),
+    ('start = false\nstdout = "b"', 'name = "a"\n[env.out]\ntype = "stdout"\n', 'the app has start = false'),
+])
+def test_start_false_mistakes(tree, entry, app_toml, phrase):
+    tree.app('a', app_toml)
+    tree.app('b', 'name = "b"\n[env.in]\ntype = "stdin"\n')
+    tree.system(f'[[app]]\nname = "a"\n{entry}\n\n[[app]]\nname = "b"\n')
+    result = tree.run()
+    assert result.returncode == 1 and phrase in result.stderr, result.stderr
+
+
+def test_a_pipe_into_a_start_false_app_is_a_mistake(tree):
+    tree.app('a', 'name = "a"\n[env.out]\ntype = "stdout"\n')
+    tree.app('b', 'name = "b"\n[env.in]\ntype = "stdin"\n')
+    tree.system('[[app]]\nname = "a"\nstdout = "b"\n\n[[app]]\nname = "b"\nstart = false\n')
+    result = tree.run()
+    assert result.returncode == 1 and "stdout names app 'b', which has start = false" in result.stderr

@@ -26,7 +26,7 @@ struct test_image {
 static void build(struct test_image *image, uint32_t num_pipes) {
     memset(image, 0, sizeof(*image));
     memcpy(image->header.magic, "ASTERIMG", 8);
-    image->header.version = 2;
+    image->header.version = 3;
     image->header.total_size = sizeof(*image);
     image->header.num_apps = 2;
     image->header.apps_offset = offsetof(struct test_image, apps);
@@ -84,7 +84,71 @@ static void test_restart_delays_are_bounded(void **state) {
     image.apps[0].restart_delay_ms = 60001;
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
     build(&image, 1);
-    image.header.version = 1; // the 32-byte app records of before
+    image.header.version = 2; // the 40-byte app records of before
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+}
+
+// A config item may lack a value only in an app that is spawned, never in
+// one that starts at boot; no other item flags exist.
+static void test_unset_config_only_in_spawned_apps(void **state) {
+    (void) state;
+    struct test_image image;
+    struct manifest m;
+    build(&image, 0);
+    image.items[0] = (struct manifest_item){.name = 7, .kind = ITEM_STRING, .a = 4, .b = ITEM_UNSET};
+    image.items[1].a = PIPE_NONE;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.apps[0].flags = APP_ON_DEMAND;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
+    image.items[0].b = 2;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.items[0].b = ITEM_UNSET;
+    image.apps[0].flags = 1u << 4; // no such flag
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+}
+
+// An args item: its count is bounded, and arguments come as a string.
+static void test_args_items(void **state) {
+    (void) state;
+    struct test_image image;
+    struct manifest m;
+    build(&image, 0);
+    image.items[1].a = PIPE_NONE;
+    image.items[0] = (struct manifest_item){.name = 7, .kind = ITEM_ARGS, .a = 0, .b = 0};
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK); // none
+    image.items[0].b = 1; // "cat"
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
+    image.items[0].a = 1000; // outside the strings
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.items[0].a = 0;
+    image.items[0].b = ARGS_MAX + 1;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+}
+
+// Each build (ELF file, module) lies inside the image; manifest_code finds
+// the one a mode loads.
+static void test_builds_lie_inside_the_image(void **state) {
+    (void) state;
+    struct test_image image;
+    struct manifest m;
+    size_t size;
+    build(&image, 1);
+    image.apps[0].elf_offset = offsetof(struct test_image, strings);
+    image.apps[0].elf_size = 8;
+    image.apps[0].wasm_offset = offsetof(struct test_image, strings) + 8;
+    image.apps[0].wasm_size = 16;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
+    assert_ptr_equal(manifest_code(&m, &m.apps[0], MODE_USER, &size), image.strings);
+    assert_int_equal(size, 8);
+    assert_ptr_equal(manifest_code(&m, &m.apps[0], MODE_VM, &size), image.strings);
+    assert_ptr_equal(manifest_code(&m, &m.apps[0], MODE_WASM, &size), image.strings + 8);
+    assert_int_equal(size, 16);
+    manifest_code(&m, &m.apps[0], MODE_KERNEL, &size);
+    assert_int_equal(size, 0);
+    image.apps[0].wasm_size = sizeof(image.strings); // runs past the end
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.apps[0].wasm_size = 16;
+    image.apps[0].elf_offset = 0xfffffff8u;
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
 }
 
@@ -93,6 +157,9 @@ int main(void) {
         cmocka_unit_test(test_a_pipeline_is_accepted),
         cmocka_unit_test(test_pipes_beyond_their_items_are_refused),
         cmocka_unit_test(test_restart_delays_are_bounded),
+        cmocka_unit_test(test_unset_config_only_in_spawned_apps),
+        cmocka_unit_test(test_args_items),
+        cmocka_unit_test(test_builds_lie_inside_the_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@ from .tomlfile import INT64_MAX, INT64_MIN, a_type, check_name, type_name, with_
 APP_KEYS = ('name', 'description', 'wasi', 'env', 'exports', 'permissions')
 EXPORTS_KEYS = ('services',)
 # Permissions an app can declare in [permissions], each a boolean.
-PERMISSIONS = ('power_off', 'inject_faults')
+PERMISSIONS = ('power_off', 'inject_faults', 'spawn')
 # The keys each env type allows besides `type` and `description`.
 ENV_TYPES = {
     'service': ('service',),
@@ -20,6 +20,7 @@ ENV_TYPES = {
     'stdout': (),
     'devicetree': ('compatible',),
     'bootfs': (),
+    'args': (),
 }
 CONFIG_KINDS = ('string', 'integer', 'boolean')
 
@@ -106,7 +107,8 @@ def check_app(toml, folder, report):
 
 def _check_permissions(toml, report, where, spec):
     """[permissions]: power_off = true lets the app end the whole system;
-    inject_faults = true lets it corrupt other apps (test-only fault injection)."""
+    inject_faults = true lets it corrupt other apps (test-only fault
+    injection); spawn = true lets it start apps of the image at run time."""
     table = toml.data.get('permissions', {})
     if not isinstance(table, dict):
         report.add(toml.name, toml.line('permissions'), f"{where}: 'permissions' must be a table")
@@ -230,8 +232,9 @@ def _check_devicetree_item(toml, report, where, item, table):
 
 
 def _check_one_of_each(toml, report, where, spec):
-    """At most one stdin and one stdout item: a pipe connects to exactly one."""
-    for type_ in ('stdin', 'stdout'):
+    """At most one stdin, stdout and args item: a pipe connects to exactly
+    one, and a shell's words after the app's name fill one list."""
+    for type_ in ('stdin', 'stdout', 'args'):
         found = [item for item in spec.items if item.type == type_]
         for extra in found[1:]:
             report.add(toml.name, extra.line,

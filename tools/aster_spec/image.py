@@ -2,38 +2,45 @@
 
 Layout, every section starting 8-byte aligned:
 
-  header (64) | apps (40 each) | items (24 each) | services (8 each)
-  | strings | padding to a page | bootfs | the executables of user- and wasm-mode apps
-  | (end: total_size, a multiple of 8)
+  header (64) | apps (48 each) | items (24 each) | services (8 each)
+  | strings | padding to a page | bootfs | the builds of the apps (ELF files
+  | trimmed to what is loaded, WebAssembly modules) | (end: total_size, a multiple of 8)
 
 The bootfs starts on a 4 KiB boundary so the kernel can map it into a
 user-mode fs server without copying.
 
-`Layout` computes every offset from the manifest and the file sizes alone,
-so the size limit is checked before any file is read; `Layout.write` then
-streams the image to a file.
+`Layout` computes every offset from the manifest, the sizes of the files
+and the builds (read whole: an ELF file is packed trimmed to what is
+loaded), so the size limit is checked before any file of the file system
+is read; `Layout.write` then streams the image to a file.
 """
 import os
 import struct
 from dataclasses import dataclass, field
 
 MAX_IMAGE_SIZE = 256 << 20
-VERSION = 2
+VERSION = 3
 
 # App flags.
 APP_MAY_POWER_OFF = 1      # [permissions] power_off: the app may end the system
 APP_MAY_INJECT_FAULTS = 2  # [permissions] inject_faults: test-only fault injection
+APP_MAY_SPAWN = 4          # [permissions] spawn: the app may start apps at run time
+APP_ON_DEMAND = 8          # start = false: not started at boot, only spawned
+
+# Item flags (field b of INT, BOOL and STRING items).
+ITEM_UNSET = 1  # no value: whoever spawns the app must give one
 
 # Item kinds.
-SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS = range(1, 10)
+SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS, ARGS = range(1, 11)
+ARGS_MAX = 64  # arguments in an args item
 
 HEADER = struct.Struct('<8s14I')
-APP = struct.Struct('<IBBHIIIIIIII')
+APP = struct.Struct('<IBBHIIIIIIIIII')
 ITEM = struct.Struct('<IIIIq')
 SERVICE_RECORD = struct.Struct('<II')
 BOOTFS_HEADER = struct.Struct('<8sII')
 BOOTFS_FILE = struct.Struct('<IIII')
-assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 40, 24, 8)
+assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 48, 24, 8)
 
 
 @dataclass
@@ -43,7 +50,7 @@ class Item:
     a: int = 0
     b: int = 0
     value: int = 0
-    string: str = None  # STRING and DEVICETREE: a becomes this string's offset
+    string: str = None  # STRING, DEVICETREE and ARGS: a becomes this string's offset
 
 
 @dataclass
@@ -57,6 +64,7 @@ class App:
     flags: int = 0  # APP_* bits
     restart_delay_ms: int = 0      # 0: the kernel's default
     restart_delay_max_ms: int = 0  # 0: the kernel's default
+    wasi: bool = False             # a WASI program: only its module is packed
 
 
 @dataclass
@@ -89,8 +97,8 @@ class Strings:
 
 class Layout:
     """The image of a Manifest, its files (rootfs.File, sorted by path) and
-    the executables (ELF files of user-mode apps, modules of wasm-mode
-    apps; builds: app name -> path)."""
+    the builds of its apps (builds: app name -> {'elf': path, 'wasm': path},
+    each optional)."""
 
     def __init__(self, manifest, files, builds=None):
         self.files = files
@@ -115,22 +123,29 @@ class Layout:
         bootfs_offset = end if files else 0
 
         cursor = end + bootfs_size
-        self.builds = []  # (path, offset), after the bootfs
+        self.builds = []  # (bytes, offset), after the bootfs
         code_fields = {}
         for app in manifest.apps:
-            if app.name in builds:
-                size = os.path.getsize(builds[app.name])
-                self.builds.append((builds[app.name], cursor))
-                code_fields[app.name] = (cursor, size)
-                cursor = align8(cursor + size)
+            fields = []
+            for kind in ('elf', 'wasm'):
+                path = builds.get(app.name, {}).get(kind)
+                if path is None:
+                    fields += [0, 0]
+                    continue
+                data = _read_build(path, kind)
+                self.builds.append((data, cursor))
+                fields += [cursor, len(data)]
+                cursor = align8(cursor + len(data))
+            code_fields[app.name] = fields
         self.total_size = cursor
 
         apps, items = [], []
         for app in manifest.apps:
-            code_offset, code_size = code_fields.get(app.name, (0, 0))
+            elf_offset, elf_size, wasm_offset, wasm_size = code_fields[app.name]
             apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, app.flags, len(items),
                                  len(app.items), app.memory_limit_kib, app.handle_limit,
-                                 code_offset, code_size, app.restart_delay_ms, app.restart_delay_max_ms))
+                                 elf_offset, elf_size, app.restart_delay_ms, app.restart_delay_max_ms,
+                                 wasm_offset, wasm_size))
             for item in app.items:
                 a = item.a if item.string is None else strings.add(item.string)
                 items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))
@@ -156,13 +171,44 @@ class Layout:
             out.write(data)
             written = offset + file.size
         position = len(self.head) + written
-        for path, offset in self.builds:
+        for data, offset in self.builds:
             out.write(bytes(offset - position))
-            with open(path, 'rb') as f:
-                data = f.read()
             out.write(data)
             position = offset + len(data)
         out.write(bytes(self.total_size - position))
+
+
+def _read_build(path, kind):
+    """A build's bytes for the image: a module whole, an ELF file trimmed."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    return trim_elf(data) if kind == 'elf' else data
+
+
+ELF_HEADER = struct.Struct('<16sHHIQQQIHHHHHH')
+ELF_PHDR = struct.Struct('<IIQQQQQQ')
+
+
+def trim_elf(data):
+    """An ELF64 file without what the kernel does not load: the bytes past the
+    program headers and the segments they describe (symbols, section
+    headers, debug info) are cut and the section header fields zeroed. A
+    file that does not parse as such is kept whole, for the kernel to judge."""
+    if len(data) < ELF_HEADER.size or data[:4] != b'\x7fELF' or data[4] != 2 or data[5] != 1:
+        return data
+    fields = list(ELF_HEADER.unpack_from(data))
+    phoff, phentsize, phnum = fields[5], fields[9], fields[10]
+    if phentsize != ELF_PHDR.size or phnum == 0 or phoff + phnum * phentsize > len(data):
+        return data
+    end = max(ELF_HEADER.size, phoff + phnum * phentsize)
+    for index in range(phnum):
+        _, _, offset, _, _, filesz, _, _ = ELF_PHDR.unpack_from(data, phoff + index * phentsize)
+        if offset + filesz > len(data):
+            return data
+        end = max(end, offset + filesz)
+    fields[6] = 0                                # e_shoff
+    fields[11], fields[12], fields[13] = 0, 0, 0  # e_shentsize, e_shnum, e_shstrndx
+    return ELF_HEADER.pack(*fields) + data[ELF_HEADER.size:end]
 
 
 def _bootfs_layout(files):

@@ -14,8 +14,8 @@ from .app_spec import CONFIG_KINDS, check_app, check_keys, config_value_problem
 from .tomlfile import a_type, check_name, type_name, with_article
 
 SYSTEM_KEYS = ('description', 'rootfs', 'app')
-ENTRY_KEYS = ('name', 'isolation', 'restart', 'restart_delay_ms', 'restart_delay_max_ms', 'memory_limit_kib',
-              'handle_limit', 'stdout', 'config')
+ENTRY_KEYS = ('name', 'isolation', 'start', 'restart', 'restart_delay_ms', 'restart_delay_max_ms',
+              'memory_limit_kib', 'handle_limit', 'stdout', 'config', 'args')
 RESTART_DELAY_MAX = 60000  # ms
 ISOLATIONS = {'kernel': 0, 'user': 1, 'wasm': 2, 'vm': 3}
 RESTARTS = {'never': 0, 'on-failure': 1, 'always': 2}
@@ -31,12 +31,16 @@ class SystemApp:
     line: int                 # of the [[app]] header
     isolation: str = 'kernel'  # (a WASI program: always wasm)
     isolation_set: bool = False  # `isolation` is in the entry
+    start: bool = True        # started at boot; False: only spawned at run time
+    start_line: int = 0
     restart: str = 'never'
     restart_delay_ms: int = 0  # 0: the kernel's default (10)
     restart_delay_max_ms: int = 0  # 0: the kernel's default (1000)
     memory_limit_kib: int = 0  # 0: the kernel's default
     handle_limit: int = 0      # 0: the kernel's default
     stdout: str = None        # the app its stdout pipes into
+    args: list = None         # its positional arguments (an args item)
+    args_line: int = 0
     stdout_line: int = 0
     config: dict = field(default_factory=dict)  # overrides: key -> value
     spec: object = None       # its AppSpec, once app.toml is checked
@@ -170,6 +174,17 @@ def _check_entry(toml, report, index, entry):
         report.add(toml.name, key_line('restart_delay_max_ms'),
                    f"{where}: restart_delay_max_ms ({app.restart_delay_max_ms}) is less than the first "
                    f"delay ({app.restart_delay_ms or 10} ms)")
+    if 'start' in entry:
+        app.start_line = key_line('start')
+        if isinstance(entry['start'], bool):
+            app.start = entry['start']
+        else:
+            report.add(toml.name, app.start_line,
+                       f"{where}: start must be true or false, not {a_type(entry['start'])}")
+    if not app.start and entry.get('restart', 'never') != 'never':
+        report.add(toml.name, key_line('restart'),
+                   f"{where}: an app with start = false is only spawned at run time, and a spawned "
+                   f"app is not restarted (remove restart)")
     if 'stdout' in entry:
         app.stdout_line = key_line('stdout')
         if isinstance(entry['stdout'], str):
@@ -177,6 +192,17 @@ def _check_entry(toml, report, index, entry):
         else:
             report.add(toml.name, app.stdout_line,
                        f"{where}: stdout must be the name of an app, not {a_type(entry['stdout'])}")
+    if 'args' in entry:
+        app.args_line = key_line('args')
+        args = entry['args']
+        if not isinstance(args, list) or not all(isinstance(arg, str) for arg in args):
+            report.add(toml.name, app.args_line, f"{where}: args must be an array of strings")
+        elif len(args) > image.ARGS_MAX:
+            report.add(toml.name, app.args_line, f"{where}: args: at most {image.ARGS_MAX} arguments")
+        elif any('\n' in arg or '\0' in arg for arg in args):
+            report.add(toml.name, app.args_line, f"{where}: args: an argument must not contain a newline or NUL")
+        else:
+            app.args = args
     config = entry.get('config', {})
     if isinstance(config, dict):
         app.config = config
@@ -205,6 +231,10 @@ def _check_services(toml, report, apps):
     """
     exporters = {}
     for app in apps:
+        if app.spec and app.spec.exports and not app.start:
+            report.add(toml.name, app.start_line,
+                       f"app '{app.name}' exports services ({', '.join(app.spec.exports)}), so it must "
+                       f"start at boot (an app started at run time serves no one)")
         for service in app.spec.exports if app.spec else ():
             other = exporters.setdefault(service, app)
             if other is not app:
@@ -235,6 +265,10 @@ def _check_pipes(toml, report, apps):
         if app.stdout is None:
             continue
         where, line = f"app '{app.name}'", app.stdout_line
+        if not app.start:
+            report.add(toml.name, line, f"{where}: stdout is set, but the app has start = false (pipes "
+                                        f"join apps started at boot; a spawner gives its own stdout)")
+            continue
         if app.spec and app.spec.env_complete and not app.spec.item_of_type('stdout'):
             report.add(toml.name, line,
                        f"{where}: stdout is set, but the app has no env item of type stdout")
@@ -248,6 +282,9 @@ def _check_pipes(toml, report, apps):
         elif not target.spec.item_of_type('stdin'):
             report.add(toml.name, line,
                        f"{where}: stdout names app '{target.name}', which has no env item of type stdin")
+        elif not target.start:
+            report.add(toml.name, line, f"{where}: stdout names app '{target.name}', which has start = false "
+                                        f"(pipes join apps started at boot)")
         elif target.name in into:
             report.add(toml.name, line,
                        f"{where}: stdout names app '{target.name}', whose stdin already "
@@ -305,10 +342,13 @@ def _check_config(toml, report, app):
                        f"{where}: config override '{key}' is {a_type(value)}, "
                        f"but the parameter is {with_article(item.kind)}")
     for item in spec.items:
-        if item.type == 'config' and item.kind and item.default is None and item.key not in app.config:
+        if item.type == 'config' and item.kind and item.default is None and item.key not in app.config \
+                and app.start:
             report.add(toml.name, toml.line('app', app.index, 'config'),
                        f"{where}: config parameter '{item.key}' has no default and needs a value "
                        f"(set it under [app.config])")
+    if app.args is not None and not spec.item_of_type('args') and spec.env_complete:
+        report.add(toml.name, app.args_line, f"{where}: args is set, but the app has no env item of type args")
 
 
 def _build_manifest(apps, pipes, isolation):
@@ -324,12 +364,18 @@ def _build_manifest(apps, pipes, isolation):
     for app in apps:
         items = [_build_item(app, item, service_index, stdin_pipe, stdout_pipe) for item in app.spec.items]
         items += [image.Item(name, image.LISTEN, a=service_index[name]) for name in app.spec.exports]
-        mode = 'wasm' if app.spec.wasi else isolation or app.isolation
+        # One mode for the whole system leaves a driver where it is when
+        # that mode is wasm: wasm code cannot reach device registers.
+        driver = any(item.type == 'devicetree' for item in app.spec.items)
+        mode = 'wasm' if app.spec.wasi else app.isolation if driver and isolation == 'wasm' \
+            else isolation or app.isolation
         flags = (image.APP_MAY_POWER_OFF if 'power_off' in app.spec.permissions else 0) \
-            | (image.APP_MAY_INJECT_FAULTS if 'inject_faults' in app.spec.permissions else 0)
+            | (image.APP_MAY_INJECT_FAULTS if 'inject_faults' in app.spec.permissions else 0) \
+            | (image.APP_MAY_SPAWN if 'spawn' in app.spec.permissions else 0) \
+            | (0 if app.start else image.APP_ON_DEMAND)
         records.append(image.App(app.name, ISOLATIONS[mode], RESTARTS[app.restart],
                                  app.memory_limit_kib, app.handle_limit, items, flags,
-                                 app.restart_delay_ms, app.restart_delay_max_ms))
+                                 app.restart_delay_ms, app.restart_delay_max_ms, app.spec.wasi))
     return Manifest(records, services, len(pipes))
 
 
@@ -339,6 +385,9 @@ def _build_item(app, item, service_index, stdin_pipe, stdout_pipe):
         return image.Item(item.key, image.SERVICE, a=service_index[item.service])
     if item.type == 'config':
         value = app.config.get(item.key, item.default)
+        if value is None:  # an app with start = false: its spawner gives the value
+            kind = {'string': image.STRING, 'boolean': image.BOOL}.get(item.kind, image.INT)
+            return image.Item(item.key, kind, b=image.ITEM_UNSET, string='' if kind == image.STRING else None)
         if item.kind == 'string':
             return image.Item(item.key, image.STRING, string=value)
         return image.Item(item.key, image.BOOL if item.kind == 'boolean' else image.INT, value=int(value))
@@ -349,4 +398,7 @@ def _build_item(app, item, service_index, stdin_pipe, stdout_pipe):
     if item.type == 'devicetree':
         return image.Item(item.key, image.DEVICETREE, b=len(item.compatible),
                           string='\n'.join(item.compatible))
+    if item.type == 'args':
+        args = app.args or []
+        return image.Item(item.key, image.ARGS, b=len(args), string='\n'.join(args) if args else None)
     return image.Item(item.key, image.BOOTFS)
