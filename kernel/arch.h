@@ -24,6 +24,7 @@ paddr_t ptr_to_paddr(const void *ptr);
 #define VM_WRITE (1u << 1)
 #define VM_EXEC  (1u << 2)
 #define VM_OWNED (1u << 3) // the page belongs to the space: freed with it
+#define VM_DEVICE (1u << 4) // device registers: the kernel never reads or writes them
 struct account;
 // A new, empty user address space, or NULL. Its page tables (and pages
 // mapped VM_OWNED) are charged to `account`.
@@ -84,8 +85,9 @@ struct vcpu_exit {
     long args[6];      // a hypercall's
 };
 // vm mode's handling of an exit (kernel/isolation/vm.c), called by the
-// port's trap code: a hypercall's result, which the guest gets in a0; any
-// other exit ends the app and does not return.
+// port's trap code: a hypercall's result, which the guest gets in a0; a
+// guest-page fault it resolved returns (the guest retries the access);
+// any other exit ends the app and does not return.
 long vcpu_exit(const struct vcpu_exit *exit);
 // Enters user mode at pc with sp and a0 = arg; the kernel stack for traps
 // from this thread tops at kernel_stack_top. Does not return.
@@ -111,6 +113,16 @@ void arch_timer_arm(uint64_t deadline_ticks);
 uint64_t arch_instret(void);
 // Instruction count at kernel entry.
 extern uint64_t boot_instret;
+
+// Device interrupts (the platform's interrupt controller). Sources are
+// numbered 1..N; a claimed source raises no new interrupt until completed.
+void arch_irq_controller_init(paddr_t base, uint64_t size, int32_t context, uint32_t sources);
+bool arch_irq_source_valid(uint32_t irq);
+void arch_irq_source_enable(uint32_t irq);
+void arch_irq_source_disable(uint32_t irq);
+// The next pending source (0: none) and, once handled, its completion.
+uint32_t arch_irq_claim(void);
+void arch_irq_complete(uint32_t irq);
 
 // Console output (polling). Before the UART is known, output goes to firmware.
 void arch_console_putc(char c);

@@ -10,7 +10,7 @@
 
 extern char __kernel_start[], __kernel_end[];
 
-static struct platform platform;
+struct platform platform;
 
 // Puts the allocator's bitmap right after the kernel image and hands every
 // RAM page that nothing else uses to the page allocator.
@@ -44,6 +44,8 @@ void kernel_main(uint64_t hart_id, paddr_t fdt_paddr) {
     arch_vm_init();
     if (platform.uart.size)
         arch_console_init(platform.uart.base, platform.uart.size);
+    if (platform.plic.size)
+        arch_irq_controller_init(platform.plic.base, platform.plic.size, platform.plic_context, platform.plic_ndev);
     if (platform.poweroff.size)
         arch_set_poweroff_device(platform.poweroff.base, platform.poweroff.size);
 

@@ -1,5 +1,7 @@
 #include "object.h"
 #include "channel.h"
+#include "child.h"
+#include "interrupt.h"
 #include "poll.h"
 #include "thread.h"
 #include "timer.h"
@@ -21,6 +23,8 @@ static void object_destroy(struct object *object) {
     case OBJECT_POLL: poll_destroy((struct poll *) object); break;
     case OBJECT_TIMER: timer_object_destroy((struct timer_object *) object); break;
     case OBJECT_THREAD: thread_object_destroy((struct thread *) object); break;
+    case OBJECT_CHILD: child_destroy((struct child *) object); break;
+    case OBJECT_INTERRUPT: interrupt_destroy((struct interrupt *) object); break;
     default: PANIC("destroying an object of unknown type %u", object->type);
     }
 }
@@ -49,6 +53,8 @@ const char *object_type_name(uint32_t type) {
     case OBJECT_POLL: return "poll";
     case OBJECT_TIMER: return "timer";
     case OBJECT_THREAD: return "thread";
+    case OBJECT_CHILD: return "app";
+    case OBJECT_INTERRUPT: return "interrupt";
     default: return "unknown";
     }
 }

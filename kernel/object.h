@@ -9,6 +9,8 @@ enum object_type {
     OBJECT_POLL,
     OBJECT_TIMER,
     OBJECT_THREAD,
+    OBJECT_CHILD,
+    OBJECT_INTERRUPT,
 };
 
 struct object {

@@ -43,6 +43,61 @@ static void find_device(const struct fdt *fdt, const char *const *compatibles, s
     }
 }
 
+// Devices the kernel drives itself: never granted to an app.
+static const char *const kernel_devices[] = {
+    "riscv,plic0", "sifive,plic-1.0.0", "riscv,clint0", "sifive,clint0", "sifive,test0", "sifive,test1", "syscon",
+};
+
+bool platform_device_is(const struct platform_device *device, const char *compatible, size_t len) {
+    for (uint32_t at = 0; at < device->compatible_len;) {
+        size_t n = strnlen(device->compatible + at, device->compatible_len - at);
+        if (n == len && memcmp(device->compatible + at, compatible, len) == 0)
+            return true;
+        at += n + 1;
+    }
+    return false;
+}
+
+// Every node with a compatible list and registers that an app may drive.
+static void find_devices(const struct fdt *fdt, struct platform *platform) {
+    for (int node = fdt_next_node(fdt, -1); node >= 0; node = fdt_next_node(fdt, node)) {
+        uint32_t len;
+        const char *compatible = fdt_getprop(fdt, node, "compatible", &len);
+        struct platform_device device = {0};
+        if (!compatible || len == 0 || len > sizeof(device.compatible)
+            || fdt_get_reg(fdt, node, 0, &device.reg.base, &device.reg.size) != 0 || device.reg.size == 0
+            || device.reg.base + device.reg.size < device.reg.base)
+            continue;
+        memcpy(device.compatible, compatible, len);
+        device.compatible[len - 1] = '\0'; // a hostile tree may end it otherwise
+        device.compatible_len = len;
+        bool kernel_owned = false;
+        for (size_t i = 0; i < ARRAY_SIZE(kernel_devices); i++)
+            kernel_owned |= platform_device_is(&device, kernel_devices[i], strlen(kernel_devices[i]));
+        if (kernel_owned || platform->num_devices == PLATFORM_MAX_DEVICES)
+            continue;
+        uint32_t irq = 0;
+        if (fdt_getprop_u32(fdt, node, "interrupts", &irq) == 0 && irq < 1024)
+            device.irq = irq;
+        platform->devices[platform->num_devices++] = device;
+    }
+}
+
+// The PLIC context of the boot hart's supervisor mode: the index of the
+// first (phandle, 9) pair in the PLIC's interrupts-extended (9: supervisor
+// external interrupt). The kernel runs on one hart.
+static int32_t plic_context(const struct fdt *fdt, int plic) {
+    uint32_t len;
+    const uint8_t *cells = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+    for (uint32_t i = 0; cells && i + 8 <= len; i += 8) {
+        const uint8_t *c = cells + i + 4;
+        uint32_t cause = (uint32_t) c[0] << 24 | (uint32_t) c[1] << 16 | (uint32_t) c[2] << 8 | c[3];
+        if (cause == 9)
+            return (int32_t) (i / 8);
+    }
+    return -1;
+}
+
 error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *platform) {
     struct fdt fdt;
     int err = fdt_init(&fdt, blob, 1u << 20);
@@ -81,8 +136,12 @@ error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *pl
     int plic = fdt_find_compatible(&fdt, -1, "riscv,plic0");
     if (plic < 0)
         plic = fdt_find_compatible(&fdt, -1, "sifive,plic-1.0.0");
-    if (plic >= 0)
+    platform->plic_context = -1;
+    if (plic >= 0) {
         fdt_getprop_u32(&fdt, plic, "riscv,ndev", &platform->plic_ndev);
+        platform->plic_context = plic_context(&fdt, plic);
+    }
+    find_devices(&fdt, platform);
     int chosen = fdt_path_offset(&fdt, "/chosen");
     uint32_t len;
     const char *args = chosen >= 0 ? fdt_getprop(&fdt, chosen, "bootargs", &len) : NULL;

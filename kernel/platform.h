@@ -9,6 +9,19 @@ struct range {
     uint64_t size;
 };
 
+#define PLATFORM_MAX_DEVICES 32
+#define PLATFORM_COMPATIBLE_MAX 96
+
+// A device an app may be granted (a devicetree env item): a node with a
+// `compatible` and a `reg`, other than the ones the kernel drives itself
+// (the interrupt controller, the timer, the power-off device).
+struct platform_device {
+    char compatible[PLATFORM_COMPATIBLE_MAX]; // the node's list: NUL-separated strings
+    uint32_t compatible_len;                  // bytes used, with the last NUL
+    struct range reg;                         // its first register range
+    uint32_t irq;                             // its first interrupt (PLIC source), 0 if none
+};
+
 struct platform {
     struct range ram[PLATFORM_MAX_RANGES];
     int num_ram;
@@ -17,6 +30,9 @@ struct platform {
     struct range uart;     // 16550; size 0 if absent
     struct range plic;
     uint32_t plic_ndev;
+    int32_t plic_context;  // the boot hart's supervisor context, -1 if unknown
+    struct platform_device devices[PLATFORM_MAX_DEVICES];
+    int num_devices;
     struct range poweroff; // sifive_test; size 0 if absent
     uint64_t timebase_hz;
     bool hypervisor;       // the first CPU has the H extension (riscv,isa)
@@ -24,6 +40,13 @@ struct platform {
     char bootargs[256];
 };
 
+// What the kernel learned at boot.
+extern struct platform platform;
+
 // Parses the flattened device tree at `blob` (untrusted: every error is
 // reported, never trusted). Returns OK or E_INVALID_ARG with a message logged.
 error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *platform);
+
+// Whether device `device` lists `compatible` (a string of `len` bytes) in
+// its compatible property.
+bool platform_device_is(const struct platform_device *device, const char *compatible, size_t len);

@@ -32,7 +32,7 @@ static void wake_waiters(struct poll *poll) {
 }
 
 // Queues the item for a check if its target is ready now.
-static void item_check(struct poll_item *item) {
+static inline __attribute__((always_inline)) void item_check(struct poll_item *item) {
     if (list_is_linked(&item->ready_link) || !(object_events(item->target) & item->interest))
         return;
     list_push_back(&item->poll->ready, &item->ready_link);

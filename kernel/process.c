@@ -3,6 +3,7 @@
 #include "sched.h"
 #include "thread.h"
 #include "vmspace.h"
+#include <aster/syscall.h>
 #include <string.h>
 
 static struct list processes = LIST_INIT(processes);
@@ -107,11 +108,18 @@ void process_kill(struct process *process) {
         thread_wake(thread, E_NO_PEER); // a blocked thread returns and exits
 }
 
+// The first ending decides the exit status.
+static void process_ending(struct process *process, int32_t status) {
+    if (!process->killed)
+        process->exit_status = status;
+    process_kill(process);
+}
+
 void process_fault(const char *cause, uint64_t pc, uint64_t address) {
     struct process *process = current_thread()->process;
     ERROR("%s ended: %s at pc %lx (address %lx)", process->name, cause, (unsigned long) pc,
           (unsigned long) address);
-    process_kill(process);
+    process_ending(process, APP_STATUS_FAULT);
     thread_exit();
 }
 
@@ -119,7 +127,7 @@ void process_guest_fault(const char *cause, uint64_t pc, uint64_t address) {
     struct process *process = current_thread()->process;
     ERROR("%s ended: %s at pc %lx (guest address %lx)", process->name, cause, (unsigned long) pc,
           (unsigned long) address);
-    process_kill(process);
+    process_ending(process, APP_STATUS_FAULT);
     thread_exit();
 }
 
@@ -127,7 +135,15 @@ void process_end_app(const char *reason) { process_end(current_thread()->process
 
 void process_end(struct process *process, const char *reason) {
     ERROR("%s ended: %s", process->name, reason);
-    process_kill(process);
+    process_ending(process, APP_STATUS_FAULT);
+}
+
+void process_exit(struct process *process, int32_t status) {
+    // (A spawned app's status goes to its spawner, which shows it as it
+    // likes: a shell as $?. The log has it only for the system's apps.)
+    if (status > 0 && status <= 255 && !process->killed && !process->child)
+        INFO("%s ended: exit status %d", process->name, status);
+    process_ending(process, status);
 }
 
 struct process *process_find(const char *name) {
@@ -137,7 +153,49 @@ struct process *process_find(const char *name) {
     return NULL;
 }
 
+void process_exit_app(long status) {
+    process_exit(current_thread()->process, status >= 0 && status <= 255 ? (int32_t) status : 255);
+}
+
+void process_interrupted(void) {
+    struct process *process = current_thread()->process; // NULL in the idle thread
+    if (process && process->killed && process->isolation == &isolation_kernel)
+        thread_exit();
+}
+
 void process_return_to_user(void) {
     if (current_thread()->process->killed)
         thread_exit();
+}
+
+static uint32_t mode_of(const struct isolation *isolation) {
+    if (isolation == &isolation_user)
+        return APP_MODE_USER;
+    if (isolation == &isolation_wasm)
+        return APP_MODE_WASM;
+    if (isolation == &isolation_vm)
+        return APP_MODE_VM;
+    return APP_MODE_KERNEL;
+}
+
+uint32_t process_list(void (*fn)(const struct app_info *info, uint32_t index, void *ctx), void *ctx) {
+    uint32_t count = 0;
+    LIST_FOR_EACH (process, &processes, struct process, link) {
+        struct app_info info = {
+            .id = process->id,
+            .mode = mode_of(process->isolation),
+            .state = process->killed ? APP_STATE_ENDING : APP_STATE_RUNNING,
+            .threads = process->num_threads,
+            .handles = process->handles.count,
+            .memory = process->account.used,
+        };
+        strlcpy(info.name, process->name, sizeof(info.name));
+        fn(&info, count++, ctx);
+    }
+    return count;
+}
+
+bool process_fault_in(uint64_t address) {
+    struct process *process = current_thread()->process;
+    return process && process->vmspace && vmspace_fault_in(process->vmspace, address);
 }

@@ -1,6 +1,7 @@
 #include "startup.h"
 #include "arch.h"
 #include "channel.h"
+#include "child.h"
 #include "kmalloc.h"
 #include "manifest.h"
 #include "supervisor.h"
@@ -10,9 +11,9 @@
 #include "worker.h"
 #include <aster/env.h>
 #include <aster/message.h>
+#include <aster/syscall.h>
+#include <stdio.h>
 #include <string.h>
-
-static const char *mode_names[] = {"kernel", "user", "wasm", "vm"};
 
 bool startup_bench;
 static struct manifest manifest;
@@ -95,16 +96,71 @@ static handle_t take_end(struct process *process, struct channel **slot) {
     return channel ? give(process, channel) : HANDLE_INVALID;
 }
 
-// The handle or value an item gives the app; strings are placed by the caller.
-static error_t item_value(struct process *process, const struct manifest_item *item, int64_t *value) {
+// A spawn's overrides of an app's environment (docs/syscalls.md), checked:
+// each replaces one item of the app (`target`), or, for a stdin or stdout
+// the app does not have, none (NO_TARGET: its channel is closed).
+#define SPAWN_OVERRIDES_MAX 32
+#define NO_TARGET UINT32_MAX
+
+struct override {
+    const struct env_item *item; // in the kernel's copy of the overrides
+    uint32_t target;
+    struct object *object;       // a channel: the spawner's object and handle
+    uint32_t rights;
+    handle_t handle;
+    bool converted;              // text given for an integer or boolean: `value` is it
+    int64_t value;
+};
+
+struct spawn {
+    struct process *spawner;
+    const struct env *env;       // the overrides (kernel copy)
+    struct override overrides[SPAWN_OVERRIDES_MAX];
+    uint32_t count;
+    char *reason;                // where a failure is explained
+    size_t reason_size;
+};
+
+static const struct override *override_of(const struct spawn *spawn, uint32_t target) {
+    for (uint32_t i = 0; spawn && i < spawn->count; i++)
+        if (spawn->overrides[i].target == target)
+            return &spawn->overrides[i];
+    return NULL;
+}
+
+// The text of item `i` of `app` (a STRING or DEVICETREE item).
+static const char *item_text(const struct manifest_app *app, const struct spawn *spawn, uint32_t i) {
+    const struct override *o = override_of(spawn, i);
+    if (o)
+        return (const char *) spawn->env + o->item->value;
+    return manifest_string(&manifest, manifest.items[app->first_item + i].a);
+}
+
+// The handle or value an item gives the app; strings are placed by the
+// caller. A spawned app (spawn != NULL) gets the channels its spawner
+// passes, and no pipe of the system's.
+static error_t item_value(struct process *process, const struct manifest_item *item, const struct spawn *spawn,
+                          const struct override *o, int64_t *value) {
     handle_t handle = HANDLE_INVALID;
+    if (o && o->object) { // a second reference for now: the spawner's goes once the app runs
+        object_ref(o->object);
+        handle = handle_install(&process->handles, o->object, o->rights); // reserved
+        *value = handle;
+        return OK;
+    }
+    if (o) {
+        *value = o->converted ? o->value : o->item->value;
+        return OK;
+    }
     switch (item->kind) {
     case ITEM_SERVICE: handle = connect_service(process, item->a); break;
     case ITEM_STDOUT:
-        handle = item->a == PIPE_NONE ? HANDLE_INVALID : take_end(process, &pipe_ends[2 * item->a]);
+        if (!spawn && item->a != PIPE_NONE)
+            handle = take_end(process, &pipe_ends[2 * item->a]);
         break;
     case ITEM_STDIN:
-        handle = item->a == PIPE_NONE ? HANDLE_INVALID : take_end(process, &pipe_ends[2 * item->a + 1]);
+        if (!spawn && item->a != PIPE_NONE)
+            handle = take_end(process, &pipe_ends[2 * item->a + 1]);
         break;
     case ITEM_LISTEN: handle = take_end(process, &listen_ends[2 * item->a]); break;
     default: *value = item->value; return OK;
@@ -113,38 +169,116 @@ static error_t item_value(struct process *process, const struct manifest_item *i
     return IS_ERROR(handle) ? handle : OK;
 }
 
-static size_t env_size(const struct manifest_app *app) {
-    size_t size = sizeof(struct env) + app->num_items * sizeof(struct env_item);
-    for (uint32_t i = 0; i < app->num_items; i++) {
-        const struct manifest_item *item = &manifest.items[app->first_item + i];
-        if (item->kind == ITEM_STRING || item->kind == ITEM_DEVICETREE)
-            size += strlen(manifest_string(&manifest, item->a)) + 1;
+// Whether the devicetree item's compatible list (newline-separated)
+// names one of the device's compatible strings.
+static bool device_matches(const struct platform_device *device, const char *list) {
+    while (*list) {
+        const char *newline = strchr(list, '\n');
+        size_t len = newline ? (size_t) (newline - list) : strlen(list);
+        if (platform_device_is(device, list, len))
+            return true;
+        list += len + (list[len] == '\n');
     }
-    return ALIGN_UP(size, 8);
+    return false;
 }
 
-// Builds the environment of app `index` in its process.
-static error_t build_env(uint32_t index) {
-    const struct manifest_app *app = &manifest.apps[index];
-    struct process *process = processes[index];
-    size_t size = env_size(app);
+static uint32_t count_devices(const char *list) {
+    uint32_t count = 0;
+    for (int i = 0; i < platform.num_devices; i++)
+        count += device_matches(&platform.devices[i], list);
+    return count;
+}
+
+// Grants `process` the devices the list matches and writes them to `out`;
+// how many, or an error when the app would hold too many.
+static long grant_devices(struct process *process, const char *list, struct env_device *out) {
+    uint32_t count = 0;
+    for (int i = 0; i < platform.num_devices; i++) {
+        const struct platform_device *device = &platform.devices[i];
+        if (!device_matches(device, list))
+            continue;
+        if (process->num_devices == PROCESS_MAX_DEVICES)
+            return E_QUOTA;
+        process->devices[process->num_devices] = device->reg;
+        process->device_irqs[process->num_devices++] = device->irq;
+        out[count++] = (struct env_device){.base = device->reg.base, .size = device->reg.size, .irq = device->irq};
+    }
+    return count;
+}
+
+// The arguments of an args item: NUL-separated in the env (the manifest
+// joins them with newlines; a spawner's come as they will be).
+static const char *item_args(const struct manifest_app *app, const struct spawn *spawn, uint32_t i,
+                             uint32_t *bytes) {
+    const struct override *o = override_of(spawn, i);
+    const struct manifest_item *item = &manifest.items[app->first_item + i];
+    if (o) {
+        *bytes = o->item->length;
+        return (const char *) spawn->env + o->item->value;
+    }
+    if (item->b == 0) {
+        *bytes = 0;
+        return "";
+    }
+    const char *joined = manifest_string(&manifest, item->a);
+    *bytes = strlen(joined) + 1;
+    return joined;
+}
+
+// The bytes item `i` adds after the items (8-aligned).
+static size_t extra_size(const struct manifest_app *app, const struct spawn *spawn, uint32_t i) {
+    uint32_t bytes = 0;
+    switch (manifest.items[app->first_item + i].kind) {
+    case ITEM_STRING: return ALIGN_UP(strlen(item_text(app, spawn, i)) + 1, 8);
+    case ITEM_DEVICETREE: return count_devices(item_text(app, spawn, i)) * sizeof(struct env_device);
+    case ITEM_ARGS: item_args(app, spawn, i, &bytes); return ALIGN_UP(bytes, 8);
+    default: return 0;
+    }
+}
+
+static size_t env_size(const struct manifest_app *app, const struct spawn *spawn) {
+    size_t size = ALIGN_UP(sizeof(struct env) + app->num_items * sizeof(struct env_item), 8);
+    for (uint32_t i = 0; i < app->num_items; i++)
+        size += extra_size(app, spawn, i);
+    return size;
+}
+
+// Builds the environment of `process`, an instance of `app` (with a
+// spawn's overrides, or none).
+static error_t build_env(struct process *process, const struct manifest_app *app, const struct spawn *spawn) {
+    size_t size = env_size(app, spawn);
     struct env *env = kzalloc(size, &process->account);
     if (!env)
         return E_NO_MEMORY;
     env->count = app->num_items;
     env->size = size;
-    char *strings = (char *) &env->items[app->num_items];
+    char *extra = (char *) env + ALIGN_UP(sizeof(struct env) + app->num_items * sizeof(struct env_item), 8);
     for (uint32_t i = 0; i < app->num_items; i++) {
         const struct manifest_item *item = &manifest.items[app->first_item + i];
         struct env_item *out = &env->items[i];
         strlcpy(out->name, manifest_string(&manifest, item->name), ENV_NAME_MAX);
         out->type = item->kind; // item kinds and env item types share their numbers
-        if (item->kind == ITEM_STRING || item->kind == ITEM_DEVICETREE) {
-            const char *s = manifest_string(&manifest, item->a);
+        out->value = extra - (char *) env;
+        if (item->kind == ITEM_STRING) {
+            const char *s = item_text(app, spawn, i);
             out->length = strlen(s);
-            out->value = strings - (char *) env;
-            memcpy(strings, s, out->length + 1);
-            strings += out->length + 1;
+            memcpy(extra, s, out->length + 1);
+        } else if (item->kind == ITEM_ARGS) {
+            const char *args = item_args(app, spawn, i, &out->length);
+            bool joined = !override_of(spawn, i); // the manifest's newlines become NULs
+            for (uint32_t k = 0; k < out->length; k++)
+                extra[k] = joined && args[k] == '\n' ? '\0' : args[k];
+        } else if (item->kind == ITEM_DEVICETREE) {
+            long count = grant_devices(process, item_text(app, spawn, i), (struct env_device *) extra);
+            if (IS_ERROR(count)) {
+                ERROR("startup: %s: more than %u devices", process->name, PROCESS_MAX_DEVICES);
+                kfree(env);
+                return (error_t) count;
+            }
+            out->length = count * sizeof(struct env_device);
+        }
+        if (item->kind == ITEM_STRING || item->kind == ITEM_ARGS || item->kind == ITEM_DEVICETREE) {
+            extra += extra_size(app, spawn, i);
             continue;
         }
         if (item->kind == ITEM_BOOTFS) {
@@ -156,7 +290,7 @@ static error_t build_env(uint32_t index) {
             }
             continue;
         }
-        error_t err = item_value(process, item, &out->value);
+        error_t err = item_value(process, item, spawn, override_of(spawn, i), &out->value);
         if (err) {
             ERROR("startup: %s: cannot provide \"%s\": %s", process->name, out->name, error_text(err));
             kfree(env);
@@ -173,41 +307,57 @@ static error_t start_app(struct process *process) {
     if (!thread)
         return E_NO_MEMORY;
     object_unref(&thread->object); // no handle: the thread lives on its own reference
-    supervisor_app_started(process->app_index);
+    if (!process->child)
+        supervisor_app_started(process->app_index);
     return OK;
 }
 
 static void app_ended(struct process *process);
 
-// Creates the process of app `index` with its code loaded, if its mode can
-// run here. Its quotas apply from the start (its code is charged too).
-static void create_process(uint32_t index) {
+// A process for app `index` in `mode` with its code loaded; NULL, with
+// the reason, if it cannot be made. Its quotas apply from the start (its
+// code is charged too).
+static struct process *make_process(uint32_t index, enum isolation_mode mode, const char **reason) {
     const struct manifest_app *app = &manifest.apps[index];
     const char *name = manifest_string(&manifest, app->name);
     if (startup_bench)
         INFO("bench created %s %lu", name, (unsigned long) arch_instret());
-    const struct isolation *isolation = isolation_of(app->isolation);
+    const struct isolation *isolation = isolation_of(mode);
     if (!isolation) {
-        ERROR("startup: %s: isolation mode \"%s\" is not available here (vm mode needs a CPU with the "
-              "hypervisor extension)", name, mode_names[app->isolation]);
-        return;
+        *reason = mode == MODE_VM ? "vm mode is not available here (it needs a CPU with the hypervisor extension)"
+                                  : "this isolation mode is not available here";
+        return NULL;
     }
     struct process *process = process_create(name, isolation);
     if (!process) {
-        ERROR("startup: %s: out of memory", name);
-        return;
+        *reason = "out of memory";
+        return NULL;
     }
     process->app_index = index;
     process->may_power_off = app->flags & APP_MAY_POWER_OFF;
     process->may_inject_faults = app->flags & APP_MAY_INJECT_FAULTS;
+    process->may_spawn = app->flags & APP_MAY_SPAWN;
     if (app->memory_limit_kib)
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
     if (app->handle_limit)
         process->handles.limit = MIN(app->handle_limit, HANDLE_SLOTS_MAX);
-    const char *reason = "out of memory";
-    if (isolation->load(process, manifest.base + app->code_offset, app->code_size, &reason)) {
-        ERROR("startup: %s: %s", name, reason);
+    size_t size;
+    const void *code = manifest_code(&manifest, app, mode, &size);
+    *reason = "out of memory";
+    if (isolation->load(process, code, size, reason)) {
         process_abandon(process);
+        return NULL;
+    }
+    return process;
+}
+
+// Creates the process of system app `index`, if its mode can run here.
+static void create_process(uint32_t index) {
+    const struct manifest_app *app = &manifest.apps[index];
+    const char *reason;
+    struct process *process = make_process(index, app->isolation, &reason);
+    if (!process) {
+        ERROR("startup: %s: %s", manifest_string(&manifest, app->name), reason);
         return;
     }
     process->on_end = app_ended;
@@ -238,7 +388,7 @@ static void launch(uint32_t index) {
     struct process *process = processes[index];
     if (!process)
         return;
-    if (build_env(index) != OK || start_app(process) != OK) {
+    if (build_env(process, &manifest.apps[index], NULL) != OK || start_app(process) != OK) {
         ERROR("startup: %s not started", process->name);
         processes[index] = NULL;
         process_abandon(process);
@@ -253,13 +403,13 @@ static void app_ended(struct process *process) {
     processes[index] = NULL;
     struct supervision how = {manifest_string(&manifest, app->name), app->restart, app->restart_delay_ms,
                               app->restart_delay_max_ms};
-    if (supervisor_app_ended(index, &how, process->killed))
+    if (supervisor_app_ended(index, &how, process->exit_status != 0))
         renew_listen_channels(index);
 }
 
 int32_t startup_reconnect(struct process *process, const char *name) {
     if (!processes || process->app_index >= manifest.num_apps
-        || processes[process->app_index] != process)
+        || (processes[process->app_index] != process && !process->child))
         return E_NOT_FOUND;
     const struct manifest_app *app = &manifest.apps[process->app_index];
     for (uint32_t i = 0; i < app->num_items; i++) {
@@ -311,7 +461,8 @@ void startup_run(const void *image, size_t size) {
         return;
     }
     for (uint32_t i = 0; i < manifest.num_apps; i++)
-        create_process(i);
+        if (!(manifest.apps[i].flags & APP_ON_DEMAND))
+            create_process(i);
     // A service whose server did not start: its listen channel closes, and
     // its clients see their channels closed.
     for (uint32_t s = 0; s < manifest.num_services; s++) {
@@ -322,7 +473,7 @@ void startup_run(const void *image, size_t size) {
         }
     }
     for (uint32_t i = 0; i < manifest.num_apps; i++) {
-        if (processes[i] && build_env(i) != OK) {
+        if (processes[i] && build_env(processes[i], &manifest.apps[i], NULL) != OK) {
             ERROR("startup: %s not started", processes[i]->name);
             process_abandon(processes[i]);
             processes[i] = NULL;
@@ -336,4 +487,220 @@ void startup_run(const void *image, size_t size) {
     }
     drop_untaken(pipe_ends, 2 * manifest.num_pipes, 1);
     drop_untaken(listen_ends, manifest.num_services, 2);
+}
+
+// --- starting apps at run time
+
+#define REFUSE(spawn, err, ...)                                                \
+    do {                                                                       \
+        snprintf((spawn)->reason, (spawn)->reason_size, __VA_ARGS__);          \
+        return err;                                                            \
+    } while (0)
+
+static const char *kind_name(uint32_t kind) {
+    switch (kind) {
+    case ITEM_SERVICE: return "a service channel";
+    case ITEM_LISTEN: return "a listen channel";
+    case ITEM_INT: return "an integer";
+    case ITEM_BOOL: return "a boolean";
+    case ITEM_STRING: return "a string";
+    case ITEM_STDIN: return "stdin";
+    case ITEM_STDOUT: return "stdout";
+    case ITEM_DEVICETREE: return "a device list";
+    case ITEM_BOOTFS: return "the file system";
+    case ITEM_ARGS: return "the argument list";
+    default: return "unknown";
+    }
+}
+
+// Text given for an integer (decimal, or hex after 0x, with an optional
+// minus) or a boolean (true / false), as a shell passes key=value.
+static bool parse_value(const char *text, uint32_t kind, int64_t *out) {
+    if (kind == ITEM_BOOL) {
+        bool yes = strcmp(text, "true") == 0;
+        *out = yes;
+        return yes || strcmp(text, "false") == 0;
+    }
+    bool negative = *text == '-';
+    text += negative;
+    unsigned base = text[0] == '0' && (text[1] == 'x' || text[1] == 'X') ? 16 : 10;
+    text += base == 16 ? 2 : 0;
+    uint64_t value = 0;
+    if (!*text)
+        return false;
+    for (; *text; text++) {
+        unsigned digit = *text >= '0' && *text <= '9' ? (unsigned) (*text - '0')
+                       : (*text | 0x20) >= 'a' && (*text | 0x20) <= 'f' ? (unsigned) ((*text | 0x20) - 'a' + 10)
+                       : 99;
+        if (digit >= base || value > (UINT64_MAX - digit) / base)
+            return false;
+        value = value * base + digit;
+    }
+    if (value > (uint64_t) INT64_MAX + negative)
+        return false;
+    *out = negative ? (int64_t) (0 - value) : (int64_t) value;
+    return true;
+}
+
+// Checks one override (bounds were checked by the caller) and finds the
+// item of `app` it replaces.
+static error_t check_override(struct spawn *spawn, const struct manifest_app *app, size_t size,
+                              struct override *o) {
+    const struct env_item *item = o->item;
+    if (!memchr(item->name, '\0', ENV_NAME_MAX))
+        REFUSE(spawn, E_INVALID_ARG, "an override's name is not terminated");
+    if (item->type == ENV_STRING) {
+        size_t strings = sizeof(struct env) + spawn->env->count * sizeof(struct env_item);
+        if (item->value < (int64_t) strings || (uint64_t) item->value >= size
+            || item->length >= size - (uint64_t) item->value
+            || strnlen((const char *) spawn->env + item->value, item->length + 1) != item->length)
+            REFUSE(spawn, E_INVALID_ARG, "override '%s': its string is not where it says", item->name);
+    } else if (item->type == ENV_ARGS) {
+        size_t strings = sizeof(struct env) + spawn->env->count * sizeof(struct env_item);
+        const char *args = (const char *) spawn->env + item->value;
+        if (item->value < (int64_t) strings || (uint64_t) item->value >= size
+            || item->length > size - (uint64_t) item->value || (item->length && args[item->length - 1] != '\0'))
+            REFUSE(spawn, E_INVALID_ARG, "the arguments are not where they say");
+        uint32_t count = 0;
+        for (uint32_t k = 0; k < item->length; k++)
+            count += args[k] == '\0';
+        if (count > ARGS_MAX)
+            REFUSE(spawn, E_INVALID_ARG, "more than %u arguments", ARGS_MAX);
+    } else if (item->type == ENV_BOOL && item->value != 0 && item->value != 1) {
+        REFUSE(spawn, E_INVALID_ARG, "override '%s': a boolean is 0 or 1", item->name);
+    } else if (item->type == ENV_CHANNEL || item->type == ENV_STDIN || item->type == ENV_STDOUT) {
+        struct handle_entry *entry;
+        error_t err = handle_lookup(&spawn->spawner->handles, (handle_t) item->value, OBJECT_CHANNEL, 0, &entry);
+        if (err || item->value != (handle_t) item->value)
+            REFUSE(spawn, err ? err : E_INVALID_HANDLE, "override '%s': %s", item->name,
+                   error_text(err ? err : E_INVALID_HANDLE));
+        for (uint32_t j = 0; j < spawn->count; j++)
+            if (spawn->overrides[j].object && spawn->overrides[j].handle == (handle_t) item->value)
+                REFUSE(spawn, E_INVALID_ARG, "override '%s': a handle is passed twice", item->name);
+        o->object = entry->object;
+        o->rights = entry->rights;
+        o->handle = (handle_t) item->value;
+    } else if (item->type != ENV_INT) {
+        REFUSE(spawn, E_INVALID_ARG, "override '%s': type %u cannot be given", item->name, item->type);
+    }
+    // stdin and stdout go to the app's stdin and stdout item, whatever it
+    // is called; everything else by name, of the same kind.
+    o->target = NO_TARGET;
+    const char *app_name = manifest_string(&manifest, app->name);
+    for (uint32_t i = 0; i < app->num_items; i++) {
+        const struct manifest_item *mine = &manifest.items[app->first_item + i];
+        bool by_type = item->type == ENV_STDIN || item->type == ENV_STDOUT || item->type == ENV_ARGS;
+        if (by_type ? mine->kind != item->type : strcmp(manifest_string(&manifest, mine->name), item->name) != 0)
+            continue;
+        if (item->type == ENV_STRING && (mine->kind == ITEM_INT || mine->kind == ITEM_BOOL)) {
+            const char *text = (const char *) spawn->env + item->value;
+            if (!parse_value(text, mine->kind, &o->value))
+                REFUSE(spawn, E_INVALID_ARG, "%s: '%s' is %s, and \"%s\" is not one", app_name, item->name,
+                       kind_name(mine->kind), text);
+            o->converted = true;
+        } else if (mine->kind != item->type) {
+            REFUSE(spawn, E_INVALID_ARG, "%s: '%s' is %s, not %s", app_name, item->name, kind_name(mine->kind),
+                   kind_name(item->type));
+        }
+        o->target = i;
+    }
+    if (o->target == NO_TARGET && item->type == ENV_ARGS && item->length)
+        REFUSE(spawn, E_INVALID_ARG, "%s takes no arguments", app_name);
+    if (o->target == NO_TARGET && item->type != ENV_STDIN && item->type != ENV_STDOUT && item->type != ENV_ARGS)
+        REFUSE(spawn, E_INVALID_ARG, "%s has no setting '%s'", app_name, item->name);
+    for (uint32_t j = 0; j < spawn->count; j++)
+        if (spawn->overrides[j].target == o->target && o->target != NO_TARGET)
+            REFUSE(spawn, E_INVALID_ARG, "%s: '%s' is given twice", app_name, item->name);
+    return OK;
+}
+
+// Checks the overrides against `app` and every item it needs: an app that
+// exports services is the system's alone, and a config item with no value
+// must be given one.
+static error_t check_spawn(struct spawn *spawn, const struct manifest_app *app, size_t size) {
+    const struct env *env = spawn->env;
+    if (env) {
+        if (size < sizeof(*env) || env->count > SPAWN_OVERRIDES_MAX
+            || sizeof(*env) + env->count * sizeof(struct env_item) > size)
+            REFUSE(spawn, E_INVALID_ARG, "the overrides are malformed (at most %u items)", SPAWN_OVERRIDES_MAX);
+        for (uint32_t i = 0; i < env->count; i++) {
+            struct override *o = &spawn->overrides[i];
+            *o = (struct override){.item = &env->items[i]};
+            error_t err = check_override(spawn, app, size, o);
+            if (err)
+                return err;
+            spawn->count++;
+        }
+    }
+    const char *app_name = manifest_string(&manifest, app->name);
+    for (uint32_t i = 0; i < app->num_items; i++) {
+        const struct manifest_item *item = &manifest.items[app->first_item + i];
+        const char *name = manifest_string(&manifest, item->name);
+        if (item->kind == ITEM_LISTEN)
+            REFUSE(spawn, E_NOT_SUPPORTED, "%s exports the service '%s': only the system starts it", app_name, name);
+        if (item->kind == ITEM_DEVICETREE)
+            REFUSE(spawn, E_NOT_SUPPORTED, "%s drives devices ('%s'): only the system starts it", app_name, name);
+        bool config = item->kind == ITEM_INT || item->kind == ITEM_BOOL || item->kind == ITEM_STRING;
+        if (config && (item->b & ITEM_UNSET) && !override_of(spawn, i))
+            REFUSE(spawn, E_INVALID_ARG, "%s needs a value for '%s' (%s)", app_name, name, kind_name(item->kind));
+    }
+    return OK;
+}
+
+// A spawned app ended: its spawner's handle becomes readable.
+static void spawned_ended(struct process *process) {
+    if (process->child)
+        child_ended(process->child, process->exit_status);
+}
+
+int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, const struct env *overrides,
+                      size_t size, char *reason, size_t reason_size) {
+    struct spawn spawn = {.spawner = spawner, .env = overrides, .reason = reason, .reason_size = reason_size};
+    uint32_t index = 0;
+    while (processes && index < manifest.num_apps && strcmp(manifest_string(&manifest, manifest.apps[index].name), name))
+        index++;
+    if (!processes || index == manifest.num_apps)
+        REFUSE(&spawn, E_NOT_FOUND, "%s: no such app in this system", name);
+    const struct manifest_app *app = &manifest.apps[index];
+    if (mode == APP_MODE_DEFAULT)
+        mode = app->isolation;
+    if (mode > MODE_VM)
+        REFUSE(&spawn, E_INVALID_ARG, "%s: no isolation mode %u", name, mode);
+    error_t err = check_spawn(&spawn, app, size);
+    if (!err)
+        err = handle_reserve(&spawner->handles, 1);
+    if (err) {
+        if (!reason[0])
+            REFUSE(&spawn, err, "%s: %s", name, error_text(err));
+        return err;
+    }
+    const char *why;
+    struct process *process = make_process(index, mode, &why);
+    if (!process)
+        REFUSE(&spawn, strcmp(why, "out of memory") ? E_NOT_SUPPORTED : E_NO_MEMORY, "%s: %s", name, why);
+    uint32_t passed = 0;
+    for (uint32_t i = 0; i < spawn.count; i++)
+        passed += spawn.overrides[i].object && spawn.overrides[i].target != NO_TARGET;
+    struct child *child = NULL;
+    process->on_end = spawned_ended;
+    if ((err = handle_reserve(&process->handles, passed)) || !(child = child_create(&spawner->account, process))
+        || (err = build_env(process, app, &spawn)) || (err = start_app(process))) {
+        if (child) { // never handed out: unlinked, it ends nothing
+            process->child = NULL;
+            child->process = NULL;
+            object_unref(&child->object);
+        }
+        process_abandon(process);
+        REFUSE(&spawn, err ? err : E_NO_MEMORY, "%s: %s", name, error_text(err ? err : E_NO_MEMORY));
+    }
+    // The app runs: the channels passed are its alone now.
+    for (uint32_t i = 0; i < spawn.count; i++) {
+        struct override *o = &spawn.overrides[i];
+        struct object *object;
+        if (!o->object)
+            continue;
+        handle_remove(&spawner->handles, o->handle, &object, NULL);
+        object_unref(object);
+    }
+    return handle_install(&spawner->handles, &child->object, RIGHT_READ | RIGHT_WRITE | RIGHT_POLL); // reserved
 }

@@ -24,3 +24,12 @@ struct process;
 // A new connection to the service the app's spec names `name` (for clients
 // whose server was restarted); E_NOT_FOUND if it has no such service item.
 int32_t startup_reconnect(struct process *process, const char *name);
+
+// Starts an instance of the image's app `name` at run time for `spawner`
+// (sys_app_spawn): in `mode` (or the app's own, APP_MODE_DEFAULT), with
+// `overrides` (a struct env of `size` bytes in kernel memory, checked
+// here: config values, and the spawner's channels to pass, which it loses
+// only on success). Returns the spawner's handle to the app, or an error
+// with a one-line reason in `reason`.
+int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, const struct env *overrides,
+                      size_t size, char *reason, size_t reason_size);

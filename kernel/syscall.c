@@ -197,6 +197,14 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_HEAP_GROW: return syscall_heap_grow(a0);
     case SYS_SERVICE_RECONNECT: return syscall_service_reconnect(a0, a1);
     case SYS_FAULT_INJECT: return syscall_fault_inject(a0, a1, a2, a3);
+    case SYS_APP_SPAWN: return syscall_app_spawn(a0);
+    case SYS_APP_STATUS: return syscall_app_status(a0);
+    case SYS_APP_KILL: return syscall_app_kill(a0);
+    case SYS_APP_EXIT: syscall_app_exit(a0);
+    case SYS_APP_LIST: return syscall_app_list(a0, a1);
+    case SYS_INTERRUPT_CREATE: return syscall_interrupt_create(a0);
+    case SYS_INTERRUPT_ACK: return syscall_interrupt_ack(a0);
+    case SYS_MMIO_MAP: return syscall_mmio_map(a0, a1);
     default: return E_NOT_SUPPORTED;
     }
 }

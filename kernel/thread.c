@@ -68,6 +68,11 @@ void thread_exit(void) {
 
 error_t thread_block(uint64_t deadline_ticks) {
     struct thread *thread = current_thread();
+    // An ended app's threads block no more (a kernel-mode app's thread
+    // exits at the next timer interrupt in its code; the others on their
+    // way back to the app).
+    if (thread->process->killed)
+        return E_NO_PEER;
     thread->state = THREAD_BLOCKED;
     thread->wait_result = OK;
     if (deadline_ticks != UINT64_MAX)

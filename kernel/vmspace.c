@@ -139,6 +139,21 @@ uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len) {
     return va;
 }
 
+uintptr_t vmspace_map_device(struct vmspace *vmspace, paddr_t base, size_t size) {
+    paddr_t start = ALIGN_DOWN(base, PAGE_SIZE);
+    size_t len = ALIGN_UP(base + size, PAGE_SIZE) - start;
+    uintptr_t va = vmspace->data_end;
+    if (size == 0 || va + len > USER_DATA_END
+        || arch_vm_map(vmspace->arch, va, start, len, VM_READ | VM_WRITE | VM_DEVICE, vmspace->account))
+        return 0;
+    vmspace->data_end += len + PAGE_SIZE;
+    return va + (base - start);
+}
+
+// Stacks are mapped as they are used: a new one gets its top page, and
+// every other page of it comes when first touched (vmspace_fault_in), by
+// the app or by a system call given a buffer there. Most threads use a few
+// pages of their 64 KiB.
 uintptr_t vmspace_new_stack(struct vmspace *vmspace) {
     if (vmspace->num_spare > 0)
         return vmspace->spare_stacks[--vmspace->num_spare];
@@ -146,10 +161,25 @@ uintptr_t vmspace_new_stack(struct vmspace *vmspace) {
     uintptr_t bottom = top - USER_STACK_SIZE;
     if (bottom < USER_DATA_END)
         return 0;
-    if (map_new(vmspace, bottom, USER_STACK_SIZE, VM_READ | VM_WRITE))
+    if (map_new(vmspace, top - PAGE_SIZE, PAGE_SIZE, VM_READ | VM_WRITE))
         return 0;
     vmspace->stack_top = bottom - PAGE_SIZE; // a guard page below each stack
     return top;
+}
+
+// Whether `addr` lies in a stack made so far (not in a guard page below one).
+static bool in_stack(const struct vmspace *vmspace, uintptr_t addr) {
+    const uintptr_t stride = USER_STACK_SIZE + PAGE_SIZE;
+    return addr < USER_STACK_TOP && addr >= vmspace->stack_top + PAGE_SIZE
+        && (USER_STACK_TOP - 1 - addr) % stride < USER_STACK_SIZE;
+}
+
+NOINLINE bool vmspace_fault_in(struct vmspace *vmspace, uintptr_t addr) {
+    paddr_t pa;
+    unsigned flags;
+    uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+    return in_stack(vmspace, addr) && !arch_vm_lookup(vmspace->arch, page, &pa, &flags)
+        && map_new(vmspace, page, PAGE_SIZE, VM_READ | VM_WRITE) == OK;
 }
 
 // Stacks past the spare slots stay mapped until the space goes: a program
@@ -168,7 +198,25 @@ uintptr_t vmspace_grow_heap(struct vmspace *vmspace, size_t size) {
     return va;
 }
 
-error_t vmspace_check(struct vmspace *vmspace, uintptr_t addr, size_t len, unsigned need) {
+// Whether every page of [addr, addr + len) is mapped with `need` (and is
+// not device memory), mapping untouched stack pages on the way.
+static NOINLINE error_t check_faulting_in(struct vmspace *vmspace, uintptr_t addr, size_t len, unsigned need) {
+    for (uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < addr + len; page += PAGE_SIZE) {
+        paddr_t pa;
+        unsigned flags;
+        bool mapped = arch_vm_lookup(vmspace->arch, page, &pa, &flags)
+                   || (vmspace_fault_in(vmspace, page) && arch_vm_lookup(vmspace->arch, page, &pa, &flags));
+        if (!mapped || (flags & need) != need || (flags & VM_DEVICE))
+            return E_BAD_ADDRESS;
+    }
+    return OK;
+}
+
+// The check on every copy's path, without calls: OK, E_BAD_ADDRESS, or
+// E_NOT_FOUND when a page is not mapped (a stack page not yet used, or a
+// bad address: check_faulting_in tells, off this path, so that the short
+// loop keeps few registers).
+static inline error_t check_mapped(struct vmspace *vmspace, uintptr_t addr, size_t len, unsigned need) {
     if (len == 0)
         return OK;
     if (addr + len < addr || addr + len > USER_END)
@@ -176,16 +224,20 @@ error_t vmspace_check(struct vmspace *vmspace, uintptr_t addr, size_t len, unsig
     for (uintptr_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < addr + len; page += PAGE_SIZE) {
         paddr_t pa;
         unsigned flags;
-        if (!arch_vm_lookup(vmspace->arch, page, &pa, &flags) || (flags & need) != need)
+        if (!arch_vm_lookup(vmspace->arch, page, &pa, &flags))
+            return E_NOT_FOUND;
+        if ((flags & need) != need || (flags & VM_DEVICE))
             return E_BAD_ADDRESS;
     }
     return OK;
 }
 
-error_t vmspace_copy_from(struct vmspace *vmspace, void *dst, uintptr_t src, size_t len) {
-    error_t err = vmspace_check(vmspace, src, len, VM_READ);
-    if (err)
-        return err;
+error_t vmspace_check(struct vmspace *vmspace, uintptr_t addr, size_t len, unsigned need) {
+    error_t err = check_mapped(vmspace, addr, len, need);
+    return err == E_NOT_FOUND ? check_faulting_in(vmspace, addr, len, need) : err;
+}
+
+static inline void read_mapped(struct vmspace *vmspace, void *dst, uintptr_t src, size_t len) {
     while (len > 0) {
         paddr_t pa;
         unsigned flags;
@@ -196,12 +248,36 @@ error_t vmspace_copy_from(struct vmspace *vmspace, void *dst, uintptr_t src, siz
         src += chunk;
         len -= chunk;
     }
+}
+
+// A copy that meets an unmapped page: the whole check again, mapping stack
+// pages, then the copy.
+static NOINLINE error_t copy_from_faulting_in(struct vmspace *vmspace, void *dst, uintptr_t src, size_t len) {
+    error_t err = check_faulting_in(vmspace, src, len, VM_READ);
+    if (!err)
+        read_mapped(vmspace, dst, src, len);
+    return err;
+}
+
+static NOINLINE error_t copy_to_faulting_in(struct vmspace *vmspace, uintptr_t dst, const void *src, size_t len) {
+    error_t err = check_faulting_in(vmspace, dst, len, VM_WRITE);
+    if (!err)
+        write_mapped(vmspace, dst, src, len);
+    return err;
+}
+
+error_t vmspace_copy_from(struct vmspace *vmspace, void *dst, uintptr_t src, size_t len) {
+    error_t err = check_mapped(vmspace, src, len, VM_READ);
+    if (err)
+        return err == E_NOT_FOUND ? copy_from_faulting_in(vmspace, dst, src, len) : err;
+    read_mapped(vmspace, dst, src, len);
     return OK;
 }
 
 error_t vmspace_copy_to(struct vmspace *vmspace, uintptr_t dst, const void *src, size_t len) {
-    error_t err = vmspace_check(vmspace, dst, len, VM_WRITE);
-    if (!err)
-        write_mapped(vmspace, dst, src, len);
-    return err;
+    error_t err = check_mapped(vmspace, dst, len, VM_WRITE);
+    if (err)
+        return err == E_NOT_FOUND ? copy_to_faulting_in(vmspace, dst, src, len) : err;
+    write_mapped(vmspace, dst, src, len);
+    return OK;
 }

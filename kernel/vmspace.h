@@ -49,8 +49,17 @@ uintptr_t vmspace_place(struct vmspace *vmspace, const void *data, size_t len);
 // Maps existing memory (kernel RAM, page-aligned start) read-only into the
 // data area without copying; returns its address (0 on failure).
 uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len);
-// A thread stack (a spare one if there is one); returns its top (0 on failure).
+// Maps device registers [base, base + size) read-write into the data area
+// (the caller checked the grant); returns the address of `base` (0 on
+// failure). The kernel never copies to or from such pages.
+uintptr_t vmspace_map_device(struct vmspace *vmspace, paddr_t base, size_t size);
+// A thread stack (a spare one if there is one); returns its top (0 on
+// failure). Only its top page is mapped yet.
 uintptr_t vmspace_new_stack(struct vmspace *vmspace);
+// Maps the page of `addr` if it is an untouched page of a thread stack
+// (they are mapped as they are used); false for any other address, or
+// without memory (then the access is a fault).
+bool vmspace_fault_in(struct vmspace *vmspace, uintptr_t addr);
 // The stack of an exited thread, for the next thread to reuse.
 void vmspace_release_stack(struct vmspace *vmspace, uintptr_t top);
 // `size` more bytes of zeroed heap; returns their address (0 on failure).

@@ -27,14 +27,16 @@ RUNS = [
     ('systems/bench_ipc_kernel_vm.toml', 'IPC, kernel-mode server and vm-mode client', None),
     ('systems/bench_cpu.toml', 'the CPU workload, native in kernel mode', None),
     ('systems/bench_cpu_wasm.toml', 'the CPU workload as WebAssembly in the engine', None),
-    ('system.toml', 'boot of the echo demo', '[echo_client] done'),
+    ('systems/echo.toml', 'boot of the echo demo', '[echo_client] done'),
+    ('systems/bench_spawn_exit.toml', 'an app started at run time, from spawn to its exit', None),
 ] + [(f'systems/bench_spawn_{mode}.toml', f'the start of a {mode}-mode app', None) for mode in MODES]
 TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready': 2000000,
            'ipc.roundtrip.user': 3000, 'ipc.roundtrip.kernel_user': None, 'syscall.null.user': None,
            'ipc.roundtrip.wasm': None, 'syscall.null.wasm': None,
            'ipc.roundtrip.vm': None, 'ipc.roundtrip.kernel_vm': None, 'syscall.null.vm': None,
            'vm.ipc_ratio': 1.5, 'vm.spawn': 200000, 'kernel.spawn': None, 'user.spawn': None,
-           'wasm.spawn': None,
+           'wasm.spawn': None, 'app.spawn_exit.kernel': None, 'app.spawn_exit.user': 90000,
+           'app.spawn_exit.wasm': None, 'app.spawn_exit.vm': None,
            'cpu.workload.kernel': None, 'cpu.workload.wasm': None, 'wasm.ratio': 12}
 
 
@@ -60,7 +62,7 @@ def main():
         name = os.path.splitext(os.path.basename(system))[0]
         image = qemu.build_image(os.path.join(qemu.ROOT, system),
                                  os.path.join(os.path.dirname(args.out), 'systems', f'bench-{name}.img'))
-        spawn = name.startswith('bench_spawn_')
+        spawn = name in [f'bench_spawn_{mode}' for mode in MODES]
         result = qemu.boot(args.kernel, image, timeout=120, icount=True, until=until,
                            append='bench' if spawn else None)
         if spawn: # from the kernel's start on the app to its first system call

@@ -42,6 +42,21 @@ static void attack_system_calls(uintptr_t bad) {
     EXPECT_EQ(sys_thread_spawn((void (*)(void *)) bad, NULL), E_BAD_ADDRESS);
     EXPECT_EQ(sys_service_reconnect(p, 4), E_BAD_ADDRESS);
     EXPECT_EQ(sys_system_exit(0), E_NO_RIGHT); // no [permissions] power_off
+    EXPECT_EQ(sys_app_spawn(p), E_NO_RIGHT);   // nor spawn
+    // no devices were granted: no interrupt, no registers (the UART's are at
+    // 0x10000000 on this machine, its interrupt 10)
+    volatile void *regs = NULL;
+    EXPECT_EQ(sys_interrupt_create(10), E_NO_RIGHT);
+    EXPECT_EQ(sys_interrupt_create(0), E_NO_RIGHT);
+    EXPECT_EQ(sys_mmio_map(0x10000000, 0x100, &regs), E_NO_RIGHT);
+    EXPECT_EQ(sys_mmio_map(0x80000000, 0x1000, &regs), E_NO_RIGHT); // RAM, not a device
+    EXPECT_EQ(sys_mmio_map(~0ull, 2, &regs), E_INVALID_ARG);
+    EXPECT_EQ(sys_interrupt_ack(a), E_WRONG_TYPE);
+    EXPECT_TRUE(regs == NULL);
+    struct app_info list[2];
+    EXPECT_EQ(sys_app_list(list, 5000), E_INVALID_ARG);
+    EXPECT_EQ(sys_app_list((struct app_info *) p, 2), E_BAD_ADDRESS);
+    EXPECT_TRUE(sys_app_list(list, 0) >= 2); // how many there are, nothing written
     EXPECT_EQ(sys_handle_close(a), OK);
     EXPECT_EQ(sys_handle_close(b), OK);
 }

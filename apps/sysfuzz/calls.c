@@ -102,6 +102,10 @@ static const uint8_t arg_kinds[SYS_COUNT][4] = {
     [SYS_MEMORY_STATS] = {POINTER},
     [SYS_HEAP_GROW] = {INT},
     [SYS_SERVICE_RECONNECT] = {POINTER, LENGTH},
+    [SYS_APP_LIST] = {POINTER, LENGTH},
+    [SYS_INTERRUPT_CREATE] = {INT},
+    [SYS_INTERRUPT_ACK] = {HANDLE},
+    [SYS_MMIO_MAP] = {INT, LENGTH},
 };
 
 static int64_t pick(uint8_t kind) {
@@ -157,9 +161,9 @@ static void note_result(int64_t n, const int64_t *args, int64_t result) {
 
 void fuzz_random_call(void) {
     int64_t n;
-    do // every number but the two that end us, some past the table
+    do // every number but the three that end us, some past the table
         n = chance(95) ? (int64_t) rand_below(SYS_COUNT) : pick_int();
-    while (n == SYS_THREAD_EXIT || n == SYS_SYSTEM_EXIT);
+    while (n == SYS_THREAD_EXIT || n == SYS_SYSTEM_EXIT || n == SYS_APP_EXIT);
     int64_t args[5] = {0};
     bool known = n >= 0 && n < SYS_COUNT;
     for (int i = 0; i < 5; i++)

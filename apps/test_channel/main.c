@@ -222,8 +222,27 @@ static void test_handle_quota(void) {
     EXPECT_TRUE(after.app_used <= before.app_used + 64 * 1024);
 }
 
+// A buffer deep in the stack, on pages nothing has touched: the kernel
+// writes and reads it all the same (user and vm mode map stack pages as
+// they are first used, by the app or by a system call).
+static __attribute__((noinline)) void test_fresh_stack_pages(void) {
+    char deep[40 * 1024];
+    handle_t a, b;
+    EXPECT_EQ(sys_channel_create(&a, &b), OK);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(1, 0, 5), "fresh", NULL), OK);
+    EXPECT_EQ(MSGINFO_LEN(sys_channel_recv(b, deep, MESSAGE_DATA_MAX, NULL)), 5); // writes the lowest pages
+    EXPECT_EQ(memcmp(deep, "fresh", 5), 0);
+    memcpy(deep + 8192, "again", 5);
+    EXPECT_EQ(sys_channel_send(b, MSGINFO(1, 0, 5), deep + 8192, NULL), OK); // reads another
+    EXPECT_EQ(MSGINFO_LEN(sys_channel_recv(a, buf, sizeof(buf), NULL)), 5);
+    EXPECT_EQ(memcmp(buf, "again", 5), 0);
+    sys_handle_close(a);
+    sys_handle_close(b);
+}
+
 void main(struct env *env) {
     (void) env;
+    test_fresh_stack_pages();
     test_basic();
     test_limits();
     test_peer_closed();

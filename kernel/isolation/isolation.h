@@ -37,6 +37,10 @@ struct isolation {
     // `size` more bytes of heap (the caller checked the quota): the app
     // address of the new memory, or an error.
     long (*heap_grow)(struct process *process, size_t size);
+    // Maps device registers [base, base + size) (granted to the app, as the
+    // caller checked) into the app: their address, or an error. NULL in a
+    // mode whose apps cannot reach devices directly (wasm).
+    long (*map_device)(struct process *process, paddr_t base, size_t size);
     // Frees what the mode keeps for the process (it has no threads left).
     void (*release)(struct process *process);
 };

@@ -32,6 +32,12 @@ static uintptr_t kernel_grant(struct process *process UNUSED, const void *data, 
     return (uintptr_t) data;
 }
 
+// A kernel-mode app reaches registers where the kernel does.
+static long kernel_map_device(struct process *process UNUSED, paddr_t base, size_t size) {
+    void *registers = arch_map_device(base, size);
+    return registers ? (long) registers : E_NO_MEMORY;
+}
+
 static void kernel_app_entry(void *unused) {
     (void) unused;
     struct process *process = current_thread()->process;
@@ -92,6 +98,7 @@ const struct isolation isolation_kernel = {
     .check_entry = kernel_check_entry,
     .spawn = kernel_spawn,
     .heap_grow = kernel_heap_grow,
+    .map_device = kernel_map_device,
 };
 
 const struct isolation *isolation_of(unsigned mode) {

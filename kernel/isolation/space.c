@@ -63,6 +63,11 @@ uintptr_t space_grant(struct process *process, const void *data, size_t size) {
     return vmspace_share(process->vmspace, data, size);
 }
 
+long space_map_device(struct process *process, paddr_t base, size_t size) {
+    uintptr_t va = vmspace_map_device(process->vmspace, base, size);
+    return va ? (long) va : E_NO_MEMORY;
+}
+
 long space_heap_grow(struct process *process, size_t size) {
     uintptr_t va = vmspace_grow_heap(process->vmspace, size);
     return va ? (long) va : E_NO_MEMORY;

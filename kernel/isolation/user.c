@@ -46,4 +46,5 @@ const struct isolation isolation_user = {
     .check_entry = space_check_entry,
     .spawn = user_spawn,
     .heap_grow = space_heap_grow,
+    .map_device = space_map_device,
 };

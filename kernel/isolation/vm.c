@@ -4,9 +4,10 @@
 // runs in VS-mode with no translation of its own. Its system calls are
 // hypercalls (ecall from VS-mode) into the same table; every pointer is a
 // guest-physical address checked page by page against the G-stage mappings
-// (space.c). Each thread is a vCPU of the same space. Any other trap from
-// the guest (a guest-page fault, a privileged or virtual instruction) ends
-// the app (kernel/arch: the trap code and hv.c).
+// (space.c). Each thread is a vCPU of the same space. A guest-page fault on
+// a stack page not yet used maps it (stacks grow as used, vmspace.c); any
+// other trap from the guest (another guest-page fault, a privileged or
+// virtual instruction) ends the app (kernel/arch: the trap code and hv.c).
 #include "space.h"
 #include "../kmalloc.h"
 #include "../process.h"
@@ -22,6 +23,8 @@ __attribute__((always_inline)) long vcpu_exit(const struct vcpu_exit *exit) {
     if (exit->reason == VCPU_EXIT_HYPERCALL)
         return syscall_dispatch(exit->args[0], exit->args[1], exit->args[2], exit->args[3], exit->args[4],
                                 exit->args[5]);
+    if (exit->reason == VCPU_EXIT_GUEST_PAGE_FAULT && process_fault_in(exit->address))
+        return 0; // an untouched stack page, mapped now: the guest runs the access again
     process_guest_fault(exit->cause, exit->pc, exit->address);
 }
 
@@ -72,4 +75,5 @@ const struct isolation isolation_vm = {
     .check_entry = space_check_entry,
     .spawn = vm_spawn,
     .heap_grow = space_heap_grow,
+    .map_device = space_map_device,
 };

@@ -161,7 +161,9 @@ static int host_syscall(void *ctx, struct wasm_exec *exec, wasm_value *values) {
     (void) exec;
     struct thread *thread = current_thread();
     long n = (long) values[5];
-    if (n == SYS_THREAD_EXIT) { // unwind the interpreter first, then exit
+    if (n == SYS_THREAD_EXIT || n == SYS_APP_EXIT) { // unwind the interpreter first, then exit
+        if (n == SYS_APP_EXIT)
+            process_exit_app((long) values[0]);
         thread->wasm->ending = true;
         return WASM_TRAP_HOST;
     }
@@ -286,7 +288,7 @@ static void wasi_file_close(void *ctx, uint64_t file) {
         wasi_io_file_close(app->io, file);
 }
 
-#define WASI_MAX_ARGS 32
+#define WASI_MAX_ARGS (1 + 64) // its name and the most an args item holds (ARGS_MAX)
 #define WASI_MAX_ENV 32
 
 // Creates the WASI state from the app's environment (in the first thread,
@@ -301,23 +303,16 @@ static bool wasi_setup(struct process *process) {
     if (!app->io)
         return false;
     wasi_io_init(app->io, env);
-    static char words[512], vars[WASI_MAX_ENV][160];
+    static char vars[WASI_MAX_ENV][160];
     const char *argv[WASI_MAX_ARGS], *envp[WASI_MAX_ENV], *preopens[1] = {"/"};
     uint32_t argc = 0, envc = 0;
     argv[argc++] = process->name;
     for (uint32_t i = 0; env && i < env->count; i++) {
         const struct env_item *item = &env->items[i];
         const char *text = (const char *) env + item->value;
-        if (item->type == ENV_STRING && strcmp(item->name, "args") == 0) {
-            strlcpy(words, text, sizeof(words));
-            for (char *p = words; *p && argc < WASI_MAX_ARGS;) {
-                while (*p == ' ')
-                    *p++ = '\0';
-                if (*p)
-                    argv[argc++] = p;
-                while (*p && *p != ' ')
-                    p++;
-            }
+        if (item->type == ENV_ARGS) { // each argument ends in NUL
+            for (const char *arg = text; arg < text + item->length && argc < WASI_MAX_ARGS; arg += strlen(arg) + 1)
+                argv[argc++] = arg;
         } else if (envc < WASI_MAX_ENV && item->type == ENV_STRING) {
             snprintf(vars[envc], sizeof(vars[envc]), "%s=%s", item->name, text);
             envp[envc] = vars[envc], envc++;
@@ -346,9 +341,7 @@ static void wasi_end(struct process *process, int status) {
     kfree(app->io);
     app->io = NULL;
     if (exited && code != 0 && !process->killed) {
-        char reason[48];
-        snprintf(reason, sizeof(reason), "exit status %u", code);
-        process_end_app(reason);
+        process_exit(process, (int32_t) MIN(code, 255u));
     } else if (!exited && status != WASM_OK && !process->killed) {
         char reason[96];
         snprintf(reason, sizeof(reason), "wasm trap: %s", wasm_status_message(status));

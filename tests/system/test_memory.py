@@ -73,4 +73,4 @@ def test_a_wasi_program_that_exits_with_a_failing_status(boot):
     system = ('[[app]]\nname = "fs"\n[[app]]\nname = "shout"\nrestart = "on-failure"\n'
               '[app.config]\nfile = "/missing.txt"\n')
     out = check_back_to_baseline(boot, system, 'shout', 'wasm')
-    assert '[kernel] ERROR: shout ended: exit status 2' in out
+    assert '[kernel] shout ended: exit status 2' in out

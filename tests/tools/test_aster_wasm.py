@@ -83,7 +83,7 @@ def test_a_file_of_the_boot_file_system_through_shout():
     result = run('--dir', 'rootfs', '--env', 'file=rootfs/hello.txt', SHOUT)
     assert result.returncode == 0, result.stderr
     assert 'ASTER IS A USERSPACE-FIRST MICROKERNEL.\n' in result.stdout
-    assert result.stderr.endswith('lines, 282 bytes\n')
+    assert result.stderr.endswith('lines, 294 bytes\n')
 
 
 def test_unsupported_calls_and_bad_pointers_are_errors():

@@ -5,6 +5,8 @@
 #include "thread.h"
 #include "sched.h"
 #include "timer.h"
+#include "child.h"
+#include "interrupt.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,3 +48,6 @@ void thread_wake(struct thread *thread, error_t result) {
 
 void thread_object_destroy(struct thread *thread) { (void) thread; }
 void timer_object_destroy(struct timer_object *timer) { (void) timer; }
+void child_destroy(struct child *child) { (void) child; }
+
+void interrupt_destroy(struct interrupt *interrupt) { (void) interrupt; }

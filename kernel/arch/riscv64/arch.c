@@ -115,7 +115,8 @@ static void unmap_range(void *vm, vaddr_t va, uint64_t size, struct account *acc
 // On failure nothing of the range stays mapped (and the pages stay the caller's).
 error_t arch_vm_map(void *vm, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags, struct account *account) {
     uint64_t pte = PTE_U | (flags & VM_READ ? PTE_R : 0) | (flags & VM_WRITE ? PTE_W : 0)
-                 | (flags & VM_EXEC ? PTE_X : 0) | (flags & VM_OWNED ? PTE_OWNED : 0);
+                 | (flags & VM_EXEC ? PTE_X : 0) | (flags & VM_OWNED ? PTE_OWNED : 0)
+                 | (flags & VM_DEVICE ? PTE_DEVICE : 0);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) { // 4 KiB pages: lookups stay simple
         error_t err = pagetable_map(vm, va + off, pa + off, PAGE_SIZE, pte, account);
         if (err) {
@@ -139,7 +140,7 @@ bool arch_vm_lookup(void *vm, vaddr_t va, paddr_t *pa, unsigned *flags) {
         return false;
     *pa = ((*leaf >> 10) << 12) | (va & (PAGE_SIZE - 1));
     *flags = (*leaf & PTE_R ? VM_READ : 0) | (*leaf & PTE_W ? VM_WRITE : 0) | (*leaf & PTE_X ? VM_EXEC : 0)
-           | (*leaf & PTE_OWNED ? VM_OWNED : 0);
+           | (*leaf & PTE_OWNED ? VM_OWNED : 0) | (*leaf & PTE_DEVICE ? VM_DEVICE : 0);
     return true;
 }
 

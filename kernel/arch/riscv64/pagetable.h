@@ -11,6 +11,7 @@
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 #define PTE_OWNED (1ull << 8) // software bit: a user page the space frees
+#define PTE_DEVICE (1ull << 9) // software bit: device registers (never copied by the kernel)
 
 // An empty root (or lower) table, or NULL when out of memory.
 uint64_t *pagetable_create(struct account *account);

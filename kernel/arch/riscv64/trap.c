@@ -6,6 +6,7 @@
 #include "../../syscall.h"
 #include "../../timer.h"
 #include "csr.h"
+#include "../../interrupt.h"
 #include "hv.h"
 #include "../../sched.h"
 #include "../../thread.h"
@@ -60,6 +61,8 @@ static NORETURN void kernel_exception(struct trap_frame *tf) {
 }
 
 #define CAUSE_ECALL_FROM_U  8
+#define CAUSE_LOAD_PAGE_FAULT 13
+#define CAUSE_STORE_PAGE_FAULT 15
 #define CAUSE_ECALL_FROM_VS 10
 
 static const char *guest_exception_names[] = {
@@ -102,7 +105,17 @@ static void guest_trap(struct trap_frame *tf, uint64_t htval) {
     vcpu_exit(&exit);
 }
 
-// A trap from user mode: a system call, or a fault that ends the app.
+// An exception from user mode other than a system call: a first touch of
+// a stack page (mapped now: the access runs again), or a fault that ends
+// the app. Out of line, as the other rare paths: the system-call path
+// keeps its few registers.
+static NOINLINE void user_exception(struct trap_frame *tf) {
+    if ((tf->scause == CAUSE_LOAD_PAGE_FAULT || tf->scause == CAUSE_STORE_PAGE_FAULT) && process_fault_in(tf->stval))
+        return;
+    process_fault(exception_name(tf->scause), tf->sepc, tf->stval);
+}
+
+// A trap from user mode: a system call, or an exception.
 static void user_trap(struct trap_frame *tf) {
     if (tf->scause == CAUSE_ECALL_FROM_U) {
         tf->sepc += 4;
@@ -110,11 +123,21 @@ static void user_trap(struct trap_frame *tf) {
                                         tf->regs[14], tf->regs[17]);
         return;
     }
-    process_fault(exception_name(tf->scause), tf->sepc, tf->stval);
+    user_exception(tf);
+}
+
+// Device interrupts: each pending source goes to its interrupt object.
+static NOINLINE void external_interrupts(void) {
+    for (uint32_t source; (source = arch_irq_claim()) != 0;)
+        interrupt_fire(source);
 }
 
 static void interrupt(uint64_t cause) {
     uint64_t irq = cause & ~SCAUSE_INTERRUPT;
+    if (irq == IRQ_S_EXTERNAL) {
+        external_interrupts();
+        return;
+    }
     if (irq != IRQ_S_TIMER)
         PANIC("unexpected interrupt %lu", (unsigned long) irq);
     csr_clear(sie, SIE_STIE); // re-enabled by the next arch_timer_arm
@@ -146,4 +169,6 @@ void trap_handler(struct trap_frame *tf) {
         kernel_exception(tf);
     if (from_user)
         process_return_to_user(); // ends the thread if its app was ended
+    else if (cause & SCAUSE_INTERRUPT)
+        process_interrupted(); // the same for a kernel-mode app
 }

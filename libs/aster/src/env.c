@@ -8,6 +8,7 @@ static const char *type_names[] = {
     [ENV_CHANNEL] = "service channel", [ENV_LISTEN] = "listen channel", [ENV_INT] = "integer",
     [ENV_BOOL] = "boolean",            [ENV_STRING] = "string",         [ENV_STDIN] = "stdin",
     [ENV_STDOUT] = "stdout",           [ENV_DEVICETREE] = "device list", [ENV_BLOB] = "data",
+    [ENV_ARGS] = "argument list",
 };
 
 const struct env_item *env_item_at(const struct env *env, uint32_t index) {
@@ -20,7 +21,7 @@ static const struct env_item *find(const struct env *env, const char *name, uint
         if (strncmp(item->name, name, ENV_NAME_MAX) == 0) {
             if (item->type == type)
                 return item;
-            ERROR("environment item \"%s\" is a %s, not a %s", name, type_names[item->type % 10],
+            ERROR("environment item \"%s\" is a %s, not a %s", name, type_names[item->type % 11],
                   type_names[type]);
             return NULL;
         }
@@ -79,4 +80,29 @@ handle_t env_stdin(const struct env *env) {
 handle_t env_stdout(const struct env *env) {
     const struct env_item *item = find_by_type(env, ENV_STDOUT);
     return item ? (handle_t) item->value : HANDLE_INVALID;
+}
+
+uint32_t env_devices(const struct env *env, const char *name, const struct env_device **devices) {
+    const struct env_item *item = find(env, name, ENV_DEVICETREE);
+    *devices = item ? (const struct env_device *) ((const char *) env + item->value) : NULL;
+    return item ? item->length / sizeof(struct env_device) : 0;
+}
+
+uint32_t env_arg_count(const struct env *env) {
+    const struct env_item *item = find_by_type(env, ENV_ARGS);
+    uint32_t count = 0;
+    for (uint32_t i = 0; item && i < item->length; i++)
+        count += ((const char *) env + item->value)[i] == '\0';
+    return count;
+}
+
+const char *env_arg(const struct env *env, uint32_t index) {
+    const struct env_item *item = find_by_type(env, ENV_ARGS);
+    if (!item)
+        return NULL;
+    const char *arg = (const char *) env + item->value, *end = arg + item->length;
+    for (; arg < end; arg += strlen(arg) + 1)
+        if (index-- == 0)
+            return arg;
+    return NULL;
 }

@@ -37,7 +37,17 @@ static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
     error_t err = sys_poll_add(loop->poll, ch, events);
     if (err)
         return err;
-    loop->channels[loop->num_channels++] = (struct loop_channel){ch, listen, events, data};
+    loop->channels[loop->num_channels++] = (struct loop_channel){ch, listen, events, data, NULL};
+    return OK;
+}
+
+error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready) {
+    if (loop->num_channels == LOOP_MAX_CHANNELS)
+        return E_FULL;
+    error_t err = sys_poll_add(loop->poll, handle, EVENT_READABLE);
+    if (err)
+        return err;
+    loop->channels[loop->num_channels++] = (struct loop_channel){handle, false, EVENT_READABLE, NULL, ready};
     return OK;
 }
 
@@ -174,6 +184,11 @@ static void no_room_for_handles(struct loop *loop, handle_t ch) {
 
 // Handles what is ready on one channel.
 static void service(struct loop *loop, handle_t ch, uint32_t events) {
+    loop_ready_fn *ready = find(loop, ch)->ready;
+    if (ready) {
+        ready(loop, ch);
+        return;
+    }
     if (events & EVENT_WRITABLE && loop->handlers->writable)
         loop->handlers->writable(loop, ch);
     if (events & EVENT_READABLE) {

@@ -56,3 +56,25 @@ void sys_thread_exit(void) {
 }
 
 error_t sys_system_exit(int status) { return SYSCALL1(SYS_SYSTEM_EXIT, status); }
+
+int64_t sys_app_spawn(const struct spawn_request *request) { return SYSCALL1(SYS_APP_SPAWN, request); }
+int64_t sys_app_status(handle_t app) { return SYSCALL1(SYS_APP_STATUS, app); }
+error_t sys_app_kill(handle_t app) { return SYSCALL1(SYS_APP_KILL, app); }
+
+void sys_app_exit(int status) {
+    SYSCALL1(SYS_APP_EXIT, status);
+    __builtin_unreachable();
+}
+
+int64_t sys_app_list(struct app_info *out, uint32_t max) { return SYSCALL2(SYS_APP_LIST, out, max); }
+int64_t sys_interrupt_create(uint32_t irq) { return SYSCALL1(SYS_INTERRUPT_CREATE, irq); }
+error_t sys_interrupt_ack(handle_t interrupt) { return SYSCALL1(SYS_INTERRUPT_ACK, interrupt); }
+error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs) {
+    int64_t address = SYSCALL2(SYS_MMIO_MAP, (long long) base, (long long) size);
+    // Errors are small negative numbers; a kernel-mode app's registers are
+    // in the upper half of the address space, so their address is negative too.
+    if (address < 0 && address > -4096)
+        return (error_t) address;
+    *regs = (volatile void *) (uintptr_t) address;
+    return OK;
+}

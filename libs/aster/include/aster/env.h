@@ -16,8 +16,19 @@ enum env_item_type {
     ENV_STRING = 5,     // value = offset from the start of the env, length bytes, NUL after
     ENV_STDIN = 6,      // value = handle, or 0 when nothing is connected
     ENV_STDOUT = 7,     // value = handle, or 0 when nothing is connected
-    ENV_DEVICETREE = 8, // value = offset of the compatible strings ('\n'-separated), length
+    ENV_DEVICETREE = 8, // value = offset of its struct env_device array, length = bytes
     ENV_BLOB = 9,       // read-only data: value = its address, length = its size
+    ENV_ARGS = 10,      // value = offset of the arguments (each ends in NUL), length = bytes
+};
+
+// A device granted to the app: the device tree nodes its devicetree item's
+// `compatible` matches. Drivers map the registers with sys_mmio_map and
+// take the interrupt with sys_interrupt_create.
+struct env_device {
+    uint64_t base;     // physical address of its registers
+    uint64_t size;     // their size in bytes
+    uint32_t irq;      // its interrupt source, 0 if it has none
+    uint32_t reserved;
 };
 
 struct env_item {
@@ -50,5 +61,12 @@ handle_t env_stdout(const struct env *env);
 // old one closed because the server ended and was restarted. The old handle
 // is the app's to close.
 handle_t env_reconnect(const struct env *env, const char *name);
+// The devices granted for the devicetree item `name`: how many (0 if none
+// matched, or an error logged for a wrong name), *devices pointing at them.
+uint32_t env_devices(const struct env *env, const char *name, const struct env_device **devices);
+// The positional arguments (the args item; a shell passes the words after
+// the app's name): how many, and the one at `index` (NULL past the end).
+uint32_t env_arg_count(const struct env *env);
+const char *env_arg(const struct env *env, uint32_t index);
 // The item at index i (for walking every item, e.g. all listen channels).
 const struct env_item *env_item_at(const struct env *env, uint32_t index);

@@ -40,11 +40,16 @@ struct loop_handlers {
     void (*closed)(struct loop *loop, handle_t ch);
 };
 
+// A handle that is not a channel (an interrupt, a timer, a spawned app):
+// called when it is READABLE.
+typedef void loop_ready_fn(struct loop *loop, handle_t handle);
+
 struct loop_channel {
     handle_t channel;
     bool listen;      // a listen channel: carries CONNECTs
     uint32_t events;  // what the loop waits for on it
     void *data;       // the app's, for this channel
+    loop_ready_fn *ready; // set for a handle added with loop_watch
 };
 
 struct loop {
@@ -64,6 +69,10 @@ struct loop {
 error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env);
 // Watches `ch` for messages and its peer's closing. E_FULL past LOOP_MAX_CHANNELS.
 error_t loop_add(struct loop *loop, handle_t ch, void *data);
+// Calls `ready` whenever `handle` (not a channel) is READABLE; the handler
+// must make it not so (acknowledge the interrupt, re-arm or remove it), or
+// it is called again. loop_remove stops it. E_FULL as for loop_add.
+error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready);
 // Stops watching `ch` and closes it.
 void loop_remove(struct loop *loop, handle_t ch);
 void *loop_channel_data(struct loop *loop, handle_t ch);

@@ -29,6 +29,14 @@ enum syscall_number {
     SYS_HEAP_GROW,
     SYS_SERVICE_RECONNECT,
     SYS_FAULT_INJECT,
+    SYS_APP_SPAWN,
+    SYS_APP_STATUS,
+    SYS_APP_KILL,
+    SYS_APP_EXIT,
+    SYS_APP_LIST,
+    SYS_INTERRUPT_CREATE,
+    SYS_INTERRUPT_ACK,
+    SYS_MMIO_MAP,
     SYS_COUNT
 };
 
@@ -119,3 +127,64 @@ error_t sys_fault_inject(const char *app, enum fault_kind kind, uint64_t random,
 // whose server was restarted (its old channel closed). E_NOT_FOUND if the
 // spec has no such service item.
 int64_t sys_service_reconnect(const char *name, size_t len);
+
+// --- apps started at run time (<aster/spawn.h> builds the request)
+
+// Exit statuses besides an app's own 0..255 (sys_app_exit; returning from
+// main is 0).
+#define APP_STATUS_FAULT  256 // ended by a fault, or by the kernel for a reason it logged
+#define APP_STATUS_KILLED 257 // ended by its spawner (sys_app_kill, or its handle closed)
+
+// Isolation modes, as system.toml names them.
+enum app_mode { APP_MODE_KERNEL = 0, APP_MODE_USER = 1, APP_MODE_WASM = 2, APP_MODE_VM = 3 };
+#define APP_MODE_DEFAULT 0xffffffffu // the mode the system gives the app
+
+// What sys_app_spawn starts. Addresses are 64-bit fields, so the layout is
+// the same in every mode.
+struct spawn_request {
+    uint64_t name;        // the app's name in the boot image (not NUL-terminated)
+    uint32_t name_len;
+    uint32_t mode;        // enum app_mode, or APP_MODE_DEFAULT
+    uint64_t env;         // overrides (a struct env; docs/syscalls.md), or 0
+    uint32_t env_size;
+    uint32_t reason_size; // the size of the buffer at `reason`
+    uint64_t reason;      // gets a failure's reason, one NUL-terminated line (or 0)
+};
+// Starts an app of the boot image (needs [permissions] spawn); returns a
+// handle to it, READABLE once it has ended. Handles in the overrides are
+// moved to the app only on success. The app lives while that handle does.
+int64_t sys_app_spawn(const struct spawn_request *request);
+// The exit status of an app that has ended; E_BUSY while it runs.
+int64_t sys_app_status(handle_t app);
+// Ends a spawned app (status APP_STATUS_KILLED); nothing if it has ended.
+error_t sys_app_kill(handle_t app);
+// Ends the calling app, every thread of it, with `status` (0..255; 0 is
+// success, anything else a failure for its restart policy).
+__attribute__((noreturn)) void sys_app_exit(int status);
+
+// One running app, as sys_app_list describes it (the shell's `ps`).
+struct app_info {
+    char name[32];     // NUL-terminated
+    uint32_t id;       // its process number (unique while the system runs)
+    uint32_t mode;     // enum app_mode
+    uint32_t state;    // APP_STATE_*
+    uint32_t threads;
+    uint32_t handles;  // handles it holds
+    uint32_t reserved;
+    uint64_t memory;   // bytes charged to it
+};
+#define APP_STATE_RUNNING 1 // started, running or waiting
+#define APP_STATE_ENDING 2  // ended; its threads are leaving
+// Fills out[0..max) with the running apps, in the order they started;
+// returns how many there are (which may be more than max).
+int64_t sys_app_list(struct app_info *out, uint32_t max);
+
+// Drivers, for the devices granted to the app (see <aster/env.h>,
+// env_devices). A handle to interrupt source `irq`: READABLE when it fires;
+// the source then stays quiet until sys_interrupt_ack. E_NO_RIGHT for a
+// source of no granted device, E_ALREADY_EXISTS if another holds it.
+int64_t sys_interrupt_create(uint32_t irq);
+error_t sys_interrupt_ack(handle_t interrupt);
+// Maps the registers [base, base + size) of a granted device; *regs gets
+// their address. E_NO_RIGHT outside the grants; E_NOT_SUPPORTED in wasm mode.
+error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs);
