@@ -5,6 +5,10 @@
 //   OPEN "file:/hello.txt?pull"  -> OPEN_REPLY with a channel that answers
 //                                   READ(offset, len) with READ_REPLY; it stays
 //                                   open until the client closes it
+//   OPEN "dir:/bin"              -> OPEN_REPLY with a data channel on which the
+//                                   names in that directory arrive, one per
+//                                   line (a directory's with a '/' after
+//                                   it); then it closes
 //   unknown file / bad URI       -> ABORT(E_NOT_FOUND / E_INVALID_ARG)
 #include <aster/aster.h>
 #include <aster/bootfs.h>
@@ -59,7 +63,82 @@ static struct open_file *new_open_file(const struct bootfs_file *file, bool pull
     return NULL;
 }
 
+static const char *path_of(const struct bootfs_file *file) { return (const char *) bootfs + file->path_offset; }
+
+// The name the file has in directory `dir` (its path's next component
+// after the directory's, ending at the next '/' or its end), or 0 if the
+// file is not below that directory. Paths are absolute ("/bin/x.wasm").
+static size_t name_in(const struct bootfs_file *file, const char *dir, size_t dir_len, const char **name) {
+    const char *path = path_of(file);
+    size_t len = file->path_length;
+    if (len <= dir_len || memcmp(path, dir, dir_len) != 0 || (dir_len > 1 && path[dir_len] != '/'))
+        return 0;
+    size_t at = dir_len > 1 ? dir_len + 1 : 1;
+    *name = path + at;
+    size_t n = 0;
+    while (at + n < len && path[at + n] != '/')
+        n++;
+    return n;
+}
+
+// Streams the listing of directory `dir` (without a trailing '/', except
+// the root "/") on a new channel: each name once, in the order of the files.
+static void list_directory(handle_t ch, uint32_t call_id, const char *dir, size_t dir_len) {
+    static char text[MESSAGE_DATA_MAX];
+    const struct bootfs_file *files = (const void *) (bootfs + sizeof(struct bootfs_header));
+    handle_t mine, theirs;
+    if (dir_len == 0 || dir[0] != '/' || (dir_len > 1 && dir[dir_len - 1] == '/')) {
+        msg_send_abort(ch, call_id, E_INVALID_ARG);
+        return;
+    }
+    bool found = dir_len == 1;
+    for (uint32_t i = 0; i < num_files && !found; i++) {
+        const char *name;
+        found = name_in(&files[i], dir, dir_len, &name) > 0;
+    }
+    if (!found) {
+        msg_send_abort(ch, call_id, E_NOT_FOUND);
+        return;
+    }
+    if (sys_channel_create(&mine, &theirs) != OK) {
+        msg_send_abort(ch, call_id, E_NO_MEMORY);
+        return;
+    }
+    if (msg_send_open_reply(ch, call_id, theirs) != OK) {
+        sys_handle_close(mine);
+        sys_handle_close(theirs);
+        return;
+    }
+    size_t used = 0;
+    for (uint32_t i = 0; i < num_files; i++) {
+        const char *name, *earlier;
+        size_t n = name_in(&files[i], dir, dir_len, &name);
+        bool is_dir = name + n < path_of(&files[i]) + files[i].path_length, seen = false;
+        for (uint32_t j = 0; j < i && !seen; j++) // a directory shows once
+            seen = name_in(&files[j], dir, dir_len, &earlier) == n && memcmp(earlier, name, n) == 0;
+        if (n == 0 || seen)
+            continue;
+        if (used + n + 2 > sizeof(text)) {
+            if (msg_send_data(mine, text, used) != OK)
+                break; // the reader left, or will see a short list
+            used = 0;
+        }
+        memcpy(text + used, name, n);
+        used += n;
+        if (is_dir)
+            text[used++] = '/';
+        text[used++] = '\n';
+    }
+    if (used)
+        msg_send_data(mine, text, used);
+    sys_handle_close(mine); // the end of the listing
+}
+
 static void on_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
+    if (len > 4 && memcmp(uri, "dir:", 4) == 0) {
+        list_directory(ch, call_id, uri + 4, len - 4);
+        return;
+    }
     bool pull = len > 5 && memcmp(uri + len - 5, "?pull", 5) == 0;
     size_t path_len = pull ? len - 10 : len - 5;
     if (len <= 5 || memcmp(uri, "file:", 5) != 0 || (pull && len <= 10)) {

@@ -1,5 +1,5 @@
-// wc: counts the lines, words or bytes (config `count`) of stdin and writes
-// the number to stdout.
+// wc: counts the lines, words or bytes of stdin (argument -l, -w or -c, or
+// config `count`) and writes the number to stdout.
 #include <aster/aster.h>
 #include <aster/stream.h>
 #include <ctype.h>
@@ -8,9 +8,12 @@
 
 void main(struct env *env) {
     const char *what = env_str(env, "count");
-    if (!what || (strcmp(what, "lines") && strcmp(what, "words") && strcmp(what, "bytes"))) {
-        ERROR("count must be lines, words or bytes");
-        return;
+    const char *arg = env_arg(env, 0);
+    if (arg)
+        what = !strcmp(arg, "-l") ? "lines" : !strcmp(arg, "-w") ? "words" : !strcmp(arg, "-c") ? "bytes" : NULL;
+    if (env_arg_count(env) > 1 || !what || (strcmp(what, "lines") && strcmp(what, "words") && strcmp(what, "bytes"))) {
+        ERROR(arg ? "usage: wc [-l|-w|-c]" : "count must be lines, words or bytes");
+        sys_app_exit(2);
     }
     static struct stream in, out;
     stream_stdin(&in, env);
