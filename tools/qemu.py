@@ -108,3 +108,90 @@ def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M
         proc.stdout.close()
     text = output.decode('utf-8', 'replace').replace('\r\n', '\n')
     return Boot(proc.returncode, text, timed_out)
+
+
+class Session:
+    """A running QEMU whose serial console a test types into and reads,
+    like a person at the terminal. Use it as a context manager: QEMU never
+    outlives the `with` block.
+
+        with Session(kernel, image) as s:
+            s.expect('aster$ ')
+            s.send('ps\\r')
+            out = s.expect('aster$ ')  # what came before the next prompt
+    """
+
+    def __init__(self, kernel, initrd=None, memory='128M', append=None):
+        cmd = qemu_command(kernel, append, False, memory, initrd)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.output = ''   # everything so far (CR LF as LF)
+        self.seen = 0      # how far expect() has consumed
+        self._raw = b''
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stdin.close()
+
+    def _read(self):
+        chunk = self.proc.stdout.read()
+        if chunk:
+            self._raw += chunk
+            self.output = self._raw.decode('utf-8', 'replace').replace('\r\n', '\n')
+        return bool(chunk)
+
+    def send(self, text, pace=0.0):
+        """Types `text` (a str; '\\r' is Enter, '\\x03' Ctrl-C). With `pace`,
+        one character at a time, that many seconds apart."""
+        data = text.encode()
+        for i in range(0, len(data), 1 if pace else len(data) or 1):
+            self.proc.stdin.write(data[i:i + 1] if pace else data)
+            self.proc.stdin.flush()
+            if pace:
+                time.sleep(pace)
+            if not pace:
+                break
+
+    def expect(self, pattern, timeout=30):
+        """Waits for `pattern` (a str, or a compiled regex) after what the last
+        expect consumed; returns the text between (a regex: its match, with
+        .before set). Raises TimeoutError with the tail of the output."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._read()
+            rest = self.output[self.seen:]
+            if isinstance(pattern, str):
+                at = rest.find(pattern)
+                if at >= 0:
+                    self.seen += at + len(pattern)
+                    return rest[:at]
+            else:
+                m = pattern.search(rest)
+                if m:
+                    self.seen += m.end()
+                    return m
+            if self.proc.poll() is not None:
+                self._read()
+                raise EOFError(f'QEMU ended (status {self.proc.returncode}) waiting for {pattern!r}:\n'
+                               f'{self.output[-3000:]}')
+            if time.monotonic() > deadline:
+                raise TimeoutError(f'no {pattern!r} in {timeout} s; the output ends:\n{self.output[-3000:]}')
+            time.sleep(0.01)
+
+    def wait_exit(self, timeout=30):
+        """Waits for QEMU to end (the system powered off); its status."""
+        try:
+            self.proc.wait(timeout)
+        finally:
+            self._read()
+        return self.proc.returncode

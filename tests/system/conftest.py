@@ -79,3 +79,40 @@ def boot(tmp_path):
         print(result.output)  # shown when a test fails
         return result
     return run
+
+
+class ShellSession(qemu.Session):
+    """The shell on QEMU's serial console, driven as a person would."""
+    PROMPT = 'aster$ '
+
+    def run(self, line, timeout=60):
+        """Types `line` and Enter, and waits for the next prompt; returns what
+        came in between, without the echo of the line itself. (A prompt the
+        line editor redraws follows a CR, never a newline, so it does not
+        count.)"""
+        self.send(line + '\r')
+        out = self.expect('\n' + self.PROMPT, timeout)
+        return out.split('\n', 1)[1] if '\n' in out else ''
+
+
+@pytest.fixture
+def shell(tmp_path):
+    """Boots `system` (default: system.toml, each app in the mode it says)
+    and returns a ShellSession at the shell's first prompt."""
+    sessions = []
+
+    def start(system='system.toml', rootfs=(), memory='128M'):
+        path = os.path.join(ROOT, system)
+        if '\n' in system:
+            path = tmp_path / 'system.toml'
+            path.write_text(system)
+        image = qemu.build_image(str(path), str(tmp_path / 'shell.img'), list(rootfs), None)
+        session = ShellSession(KERNEL, image, memory=memory)
+        sessions.append(session)
+        session.expect(ShellSession.PROMPT, timeout=60)
+        return session
+
+    yield start
+    for session in sessions:
+        print(session.output[-5000:])  # shown when a test fails
+        session.close()

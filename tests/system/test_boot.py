@@ -5,7 +5,7 @@ from conftest import apps_system, has_line, match_line
 
 
 def test_banner_and_echo_demo(boot):
-    result = boot('system.toml', until=' left', timeout=30)
+    result = boot('systems/echo.toml', until=' left', timeout=30)
     out = result.output
     assert has_line(out, 'Aster microkernel (riscv64), hart 0')
     assert match_line(out, r'\[kernel\] memory: \d+ MiB free, timer 10000000 Hz, uart at 10000000, '
@@ -18,7 +18,7 @@ def test_banner_and_echo_demo(boot):
 
 
 def test_server_sees_its_client_leave(boot):
-    result = boot('system.toml', until='left', timeout=30)
+    result = boot('systems/echo.toml', until='left', timeout=30)
     assert match_line(result.output, r'\[echo\] client \d+ connected')
     assert match_line(result.output, r'\[echo\] client \d+ left')
 
@@ -45,7 +45,7 @@ def test_corrupt_boot_image_is_refused(boot, tmp_path):
 
 
 def test_more_memory_is_found(boot):
-    result = boot('system.toml', until='[echo_client] done', timeout=30, memory='512M')
+    result = boot('systems/echo.toml', until='[echo_client] done', timeout=30, memory='512M')
     free = match_line(result.output, r'\[kernel\] memory: (\d+) MiB free, .*')
     assert free and 500 <= int(free.group(1)) < 512  # about 500 MiB free
 

@@ -9,7 +9,7 @@ KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests
 KERNEL_UNIT_TESTS := page kmalloc handle channel manifest
 
 UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_malloc \
-    $(BUILD)/host/test_message $(BUILD)/host/test_elf \
+    $(BUILD)/host/test_message $(BUILD)/host/test_elf $(BUILD)/host/test_shell \
     $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
 
 $(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
@@ -44,6 +44,13 @@ $(BUILD)/host/test_message: tests/unit/test_message.c $(MESSAGE_SRCS) $(BUILD)/.
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/aster/include tests/unit/test_message.c libs/aster/src/message.c -lcmocka -o $@
+
+# The shell's command parser and line editor (apps/shell: pure C).
+SHELL_PURE_SRCS := apps/shell/parse.c apps/shell/line.c
+$(BUILD)/host/test_shell: tests/unit/test_shell.c $(SHELL_PURE_SRCS) apps/shell/parse.h apps/shell/line.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iapps/shell tests/unit/test_shell.c $(SHELL_PURE_SRCS) -lcmocka -o $@
 
 $(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-done
 	@mkdir -p $(@D)

@@ -1,0 +1,159 @@
+"""The shell (apps/shell) on the serial console of the default system
+(system.toml), typed into from Python as a person would: the console server
+takes the keys through the UART's interrupt, the shell edits the line and
+runs each command as apps spawned at run time."""
+import os
+import re
+import time
+
+import pytest
+from conftest import ROOT, has_line, lines_matching
+
+pytestmark = pytest.mark.mode_specific  # each app runs in the mode system.toml or the command gives
+
+HELLO = open(os.path.join(ROOT, 'rootfs', 'hello.txt')).read()
+ASTER_LINES = str(sum('aster' in line for line in HELLO.splitlines()))
+
+
+def test_a_pipeline_typed_at_the_prompt(shell):
+    s = shell()
+    assert has_line(s.run('cat /hello.txt | grep aster | wc -l'), ASTER_LINES)
+    assert has_line(s.run('echo $?'), '0')
+    # the same through '<' and the UNIX forms of each app's arguments
+    assert has_line(s.run('grep aster < /hello.txt | wc -w'),
+                    str(sum(len(l.split()) for l in HELLO.splitlines() if 'aster' in l)))
+    out = s.run('cat /hello.txt | head -n 2')
+    assert out.splitlines() == HELLO.splitlines()[:2]
+    # grep's status as in UNIX: 1 when nothing matched
+    assert s.run('grep no-such-words < /hello.txt') == ''
+    assert has_line(s.run('echo $?'), '1')
+
+
+def test_stages_in_three_modes(shell):
+    s = shell()
+    for line in ('cat /hello.txt --mode=user | grep aster --mode=wasm | wc -l --mode=vm',
+                 'cat /hello.txt --mode=wasm | grep aster --mode=vm | wc -l --mode=user',
+                 'cat /hello.txt --mode=vm | grep aster --mode=kernel | wc -l --mode=wasm'):
+        assert has_line(s.run(line), ASTER_LINES), line
+
+
+def test_ps_lists_every_app_with_its_mode(shell):
+    s = shell()
+    s.run('spinner --mode=user &')
+    s.run('yes --mode=wasm | head -n 1 --mode=vm')
+    out = s.run('ps')
+    rows = {m.group(2): m.group(3) for m in lines_matching(out, r'\s*(\d+)\s+(\S+)\s+(\S+)\s+(running|ending)\s+\d+\s+\d+\s+\d+K')}
+    for name in ('console', 'fs', 'shell', 'echo'):
+        assert rows.get(name) == 'kernel', (name, out)
+    assert rows.get('spinner') == 'user', out
+    assert 'yes' not in rows and 'head' not in rows, 'a finished job left apps behind:\n' + out
+    assert has_line(s.run('jobs'), '[1] running: spinner --mode=user &')
+    s.run('kill 1')
+    for _ in range(50):  # the background job's end is reported at once, or by the next command
+        if '[1] done, status 130' in s.output:
+            break
+        s.run('')
+    assert '[1] done, status 130: spinner --mode=user &' in s.output
+    assert 'spinner' not in s.run('ps')
+
+
+def test_ctrl_c_ends_the_foreground_job(shell):
+    s = shell()
+    # head takes three lines and ends; its endless producer sees its reader go
+    out = s.run('yes | head -n 3')
+    assert out.splitlines() == ['y', 'y', 'y'], out
+    # an endless producer and an endless computation, each ended by Ctrl-C
+    for line in ('yes aster', 'spinner --mode=user', 'spinner --mode=wasm'):
+        s.send(line + '\r')
+        time.sleep(1.0)
+        s.send('\x03')
+        s.expect('\n' + s.PROMPT, timeout=30)
+        assert has_line(s.run('echo $?'), '130'), line
+    assert 'yes' not in s.run('ps')
+
+
+def test_mistakes_get_one_clear_line(shell):
+    s = shell()
+    assert s.run('nosuchapp --flag').strip() == 'shell: nosuchapp: no such app in this system'
+    assert has_line(s.run('echo $?'), '127')
+    assert s.run('cat /hello.txt --mode=fast').strip() == \
+        "shell: cat: bad mode 'fast' (--mode=kernel, user, wasm or vm)"
+    assert s.run('cat /hello.txt |').strip() == "shell: a '|' needs a command on each side"
+    assert s.run('true extra').strip() == 'shell: true takes no arguments'
+    assert s.run('head lines=many').strip() == 'shell: head: \'lines\' is an integer, and "many" is not one'
+    assert s.run('cat < /missing.txt').strip() == 'shell: /missing.txt: not found'
+    # a stage that faults: the kernel's report, then the shell's one line
+    out = s.run('cat /hello.txt | crasher | wc -l')
+    assert has_line(out, 'shell: crasher: ended by a fault (see the log above)'), out
+    assert re.search(r'\[kernel\] ERROR: crasher ended: store page fault', out), out
+    # and the shell goes on
+    assert has_line(s.run('cat /hello.txt | grep aster | wc -l'), ASTER_LINES)
+
+
+def test_line_editing_and_history(shell):
+    s = shell()
+    s.run('echo first')
+    s.run('echo second')
+    # Up twice: the line before last, run again
+    assert has_line(s.run('\x1b[A\x1b[A'), 'first')
+    # Left twice, then insert; Backspace; Home and insert at the start
+    # (not Ctrl-A: QEMU's console keeps that key for itself)
+    assert has_line(s.run('echo abd\x1b[D\x1b[Dc'), 'acbd')
+    assert has_line(s.run('echo abcc\x7f'), 'abc')
+    assert has_line(s.run('cho start\x1b[He'), 'start')
+    # Ctrl-C drops the line being typed
+    s.send('echo never\x03')
+    s.expect('\n' + s.PROMPT)
+    assert 'never\n' not in s.output
+
+
+def test_typed_input_reaches_the_foreground_job(shell):
+    s = shell()
+    s.send('grep aster\r')
+    s.send('one line\raster here\r')
+    s.send('\x04')  # Ctrl-D: the end of its input
+    out = s.expect('\n' + s.PROMPT)
+    assert has_line(out, 'aster here') and 'one line\none line' not in out
+
+
+def test_a_wasi_program_in_a_pipeline(shell):
+    s = shell()
+    out = s.run('cat /hello.txt | shout --loud | grep ASTER')
+    assert has_line(out, HELLO.splitlines()[1].upper()), out
+
+
+def test_two_hundred_apps_leave_memory_where_it_was(shell):
+    s = shell()
+    s.run('true')  # the first spawn makes what stays (slab pages)
+    before = s.run('mem')
+    for _ in range(200):
+        s.run('true --mode=user')
+    after = s.run('mem')
+    free = [int(re.search(r'free (\d+) bytes', text).group(1)) for text in (before, after)]
+    assert free[0] == free[1], (before, after)
+
+
+def test_exit_powers_off(shell):
+    s = shell()
+    s.send('exit\r')
+    assert s.wait_exit(30) == 0
+
+
+SYSTEM = open(os.path.join(ROOT, 'system.toml')).read()
+
+
+@pytest.mark.parametrize('mode', ['user', 'vm'])
+def test_the_console_driver_in_user_and_vm_mode(shell, mode):
+    # the same driver, its registers mapped into its own address space and
+    # its interrupt delivered as an event
+    s = shell(SYSTEM.replace('name = "console"\n', f'name = "console"\nisolation = "{mode}"\n'))
+    assert has_line(s.run('cat /hello.txt | grep aster | wc -l'), ASTER_LINES)
+    assert any(l.split()[1:3] == ['console', mode] for l in s.run('ps').splitlines()[1:])
+
+
+def test_a_wasm_driver_is_refused_clearly(boot):
+    # wasm code cannot reach device registers: the driver says so and ends
+    result = boot(SYSTEM.replace('name = "console"\n', 'name = "console"\nisolation = "wasm"\n'),
+                  isolation=False, until='[shell]', linger=1)
+    assert has_line(result.output, '[console] ERROR: cannot drive the serial port: E_NOT_SUPPORTED')
+    assert has_line(result.output, '[shell] ERROR: the console is gone')
