@@ -174,24 +174,24 @@ def _check_entry(toml, report, index, entry):
         report.add(toml.name, key_line('restart_delay_max_ms'),
                    f"{where}: restart_delay_max_ms ({app.restart_delay_max_ms}) is less than the first "
                    f"delay ({app.restart_delay_ms or 10} ms)")
-    if 'start' in entry:
-        app.start_line = key_line('start')
-        if isinstance(entry['start'], bool):
-            app.start = entry['start']
-        else:
-            report.add(toml.name, app.start_line,
-                       f"{where}: start must be true or false, not {a_type(entry['start'])}")
+    def take(key, kind, wanted):
+        """The entry's `key` (its line noted) if it is a `kind`; None if absent
+        or, with a mistake reported, of another type."""
+        if key not in entry:
+            return None
+        setattr(app, f'{key}_line', key_line(key))
+        if isinstance(entry[key], kind):
+            return entry[key]
+        report.add(toml.name, key_line(key), f"{where}: {key} must be {wanted}, not {a_type(entry[key])}")
+        return None
+
+    start = take('start', bool, 'true or false')
+    app.start = app.start if start is None else start
     if not app.start and entry.get('restart', 'never') != 'never':
         report.add(toml.name, key_line('restart'),
                    f"{where}: an app with start = false is only spawned at run time, and a spawned "
                    f"app is not restarted (remove restart)")
-    if 'stdout' in entry:
-        app.stdout_line = key_line('stdout')
-        if isinstance(entry['stdout'], str):
-            app.stdout = entry['stdout']
-        else:
-            report.add(toml.name, app.stdout_line,
-                       f"{where}: stdout must be the name of an app, not {a_type(entry['stdout'])}")
+    app.stdout = take('stdout', str, 'the name of an app')
     if 'args' in entry:
         app.args_line = key_line('args')
         args = entry['args']
