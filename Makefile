@@ -52,11 +52,11 @@ WASI_APPS := $(sort $(patsubst apps/%/app.toml,%,$(shell grep -l '^wasi *= *true
 APPS := $(filter-out $(WASI_APPS),$(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel uapps wapps image check-specs run test bench debug setup clean fuzz-kernel fault-campaign
+.PHONY: all kernel uapps wapps programs image check-specs run test bench debug setup clean fuzz-kernel fault-campaign
 # Keep intermediate objects (the app objects are linked twice: kernel and user).
 .SECONDARY:
 .DEFAULT_GOAL := all
-all: kernel uapps wapps check-specs
+all: kernel uapps wapps programs check-specs
 kernel: $(BUILD)/kernel.elf
 
 setup:
@@ -174,6 +174,18 @@ $(WASI_APP_BUILDS): $(BUILD)/wapps/%.wasm: $$(wildcard apps/$$*/*.c) $(BUILD)/.s
 
 wapps: $(WASM_APPS) $(WASI_APP_BUILDS)
 
+# Programs of the file system: WASI programs built from programs/<name>/*.c
+# with wasi-libc into $(BUILD)/rootfs/bin/<name>.wasm, which every boot image
+# packs beside rootfs/ (the shell runs them by their path: /bin/sort.wasm).
+PROGRAMS := $(patsubst programs/%/,%,$(sort $(dir $(wildcard programs/*/*.c))))
+PROGRAM_BUILDS := $(patsubst %,$(BUILD)/rootfs/bin/%.wasm,$(PROGRAMS))
+$(PROGRAM_BUILDS): $(BUILD)/rootfs/bin/%.wasm: $$(wildcard programs/$$*/*.c) $(BUILD)/.setup-done Makefile
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  WASI    programs/$*")
+	$(Q)$(CC) --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Wl,--strip-all -o $@ $(filter %.c,$^)
+
+programs: $(PROGRAM_BUILDS)
+
 $(BUILD)/host/wasm-check: tests/wasm/wasm-check.c tests/wasm/read_file.c $(WASM_SRCS) $(WASM_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/wasm/include tests/wasm/wasm-check.c tests/wasm/read_file.c \
@@ -204,14 +216,15 @@ $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 SYSTEM ?= system.toml
 ISOLATION ?=
 IMAGE := $(BUILD)/systems/$(notdir $(basename $(SYSTEM))).img
-MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --elves $(BUILD)/uapps --wasm $(BUILD)/wapps
+MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --rootfs $(BUILD)/rootfs \
+    --elves $(BUILD)/uapps --wasm $(BUILD)/wapps
 
-image: uapps wapps $(BUILD)/.setup-done
+image: uapps wapps programs $(BUILD)/.setup-done
 	$(Q)mkdir -p $(BUILD)/systems
 	$(Q)$(MKIMAGE) --system $(SYSTEM) --out $(IMAGE) $(if $(ISOLATION),--isolation $(ISOLATION))
 
 # Every manifest in the tree must pass the checks, or the build stops.
-check-specs: $(BUILD)/.setup-done
+check-specs: programs $(BUILD)/.setup-done
 	$(Q)for system in system.toml systems/*.toml; do $(MKIMAGE) --system $$system --check-only || exit 1; done
 
 run: kernel image

@@ -70,6 +70,8 @@ static void process_destroy(struct process *process) {
     process->env = NULL;
     if (process->isolation->release)
         process->isolation->release(process);
+    kfree(process->given_code); // after the module that pointed into it
+    process->given_code = NULL;
     list_remove(&process->link);
     if (!process->started)
         not_started--;

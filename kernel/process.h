@@ -29,6 +29,7 @@ struct process {
     void *env;                     // the environment handed to main
     struct list heap;              // kernel mode: memory from heap_grow (struct heap_chunk)
     const void *code;              // kernel mode: its struct app_image
+    void *given_code;              // a module its spawner gave (freed with the process)
     struct vmspace *vmspace;       // user mode: the address space (else NULL)
     uintptr_t user_entry;          // user mode: the ELF's entry point
     struct wasm_app *wasm;         // wasm mode: the module and its instance

@@ -317,9 +317,10 @@ static void app_ended(struct process *process);
 // A process for app `index` in `mode` with its code loaded; NULL, with
 // the reason, if it cannot be made. Its quotas apply from the start (its
 // code is charged too).
-static struct process *make_process(uint32_t index, enum isolation_mode mode, const char **reason) {
+static struct process *make_process(uint32_t index, enum isolation_mode mode, struct given_program *program,
+                                    const char **reason) {
     const struct manifest_app *app = &manifest.apps[index];
-    const char *name = manifest_string(&manifest, app->name);
+    const char *name = program && program->label ? program->label : manifest_string(&manifest, app->name);
     if (startup_bench)
         INFO("bench created %s %lu", name, (unsigned long) arch_instret());
     const struct isolation *isolation = isolation_of(mode);
@@ -341,12 +342,16 @@ static struct process *make_process(uint32_t index, enum isolation_mode mode, co
         process->account.limit = (uint64_t) app->memory_limit_kib * 1024;
     if (app->handle_limit)
         process->handles.limit = MIN(app->handle_limit, HANDLE_SLOTS_MAX);
-    size_t size;
-    const void *code = manifest_code(&manifest, app, mode, &size);
+    size_t size = program ? program->size : 0;
+    const void *code = program ? program->module : manifest_code(&manifest, app, mode, &size);
     *reason = "out of memory";
     if (isolation->load(process, code, size, reason)) {
         process_abandon(process);
         return NULL;
+    }
+    if (program) { // the module lives as long as the process now
+        process->given_code = program->module;
+        program->module = NULL;
     }
     return process;
 }
@@ -355,7 +360,7 @@ static struct process *make_process(uint32_t index, enum isolation_mode mode, co
 static void create_process(uint32_t index) {
     const struct manifest_app *app = &manifest.apps[index];
     const char *reason;
-    struct process *process = make_process(index, app->isolation, &reason);
+    struct process *process = make_process(index, app->isolation, NULL, &reason);
     if (!process) {
         ERROR("startup: %s: %s", manifest_string(&manifest, app->name), reason);
         return;
@@ -654,7 +659,7 @@ static void spawned_ended(struct process *process) {
 }
 
 int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, const struct env *overrides,
-                      size_t size, char *reason, size_t reason_size) {
+                      size_t size, struct given_program *program, char *reason, size_t reason_size) {
     struct spawn spawn = {.spawner = spawner, .env = overrides, .reason = reason, .reason_size = reason_size};
     uint32_t index = 0;
     while (processes && index < manifest.num_apps && strcmp(manifest_string(&manifest, manifest.apps[index].name), name))
@@ -662,10 +667,14 @@ int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, 
     if (!processes || index == manifest.num_apps)
         REFUSE(&spawn, E_NOT_FOUND, "%s: no such app in this system", name);
     const struct manifest_app *app = &manifest.apps[index];
-    if (mode == APP_MODE_DEFAULT)
-        mode = app->isolation;
+    if (mode == APP_MODE_DEFAULT) // a module given runs in wasm mode
+        mode = program ? MODE_WASM : app->isolation;
     if (mode > MODE_VM)
         REFUSE(&spawn, E_INVALID_ARG, "%s: no isolation mode %u", name, mode);
+    if (program && mode != MODE_WASM)
+        REFUSE(&spawn, E_INVALID_ARG, "%s: a program given as a module runs in wasm mode", name);
+    if (program && (app->flags & (APP_MAY_POWER_OFF | APP_MAY_INJECT_FAULTS | APP_MAY_SPAWN)))
+        REFUSE(&spawn, E_NO_RIGHT, "%s has permissions: it runs only its own code", name);
     error_t err = check_spawn(&spawn, app, size);
     if (!err)
         err = handle_reserve(&spawner->handles, 1);
@@ -675,9 +684,10 @@ int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, 
         return err;
     }
     const char *why;
-    struct process *process = make_process(index, mode, &why);
+    struct process *process = make_process(index, mode, program, &why);
     if (!process)
-        REFUSE(&spawn, strcmp(why, "out of memory") ? E_NOT_SUPPORTED : E_NO_MEMORY, "%s: %s", name, why);
+        REFUSE(&spawn, strcmp(why, "out of memory") ? E_NOT_SUPPORTED : E_NO_MEMORY, "%s: %s",
+               program && program->label ? program->label : name, why);
     uint32_t passed = 0;
     for (uint32_t i = 0; i < spawn.count; i++)
         passed += spawn.overrides[i].object && spawn.overrides[i].target != NO_TARGET;

@@ -25,11 +25,20 @@ struct process;
 // whose server was restarted); E_NOT_FOUND if it has no such service item.
 int32_t startup_reconnect(struct process *process, const char *name);
 
+// A program a spawner gives to run under an app's spec (sys_app_spawn's
+// code): a WebAssembly module in kernel memory, and the name it runs as.
+struct given_program {
+    void *module;          // kmalloc'd; the process takes it (then this is NULL), else the caller frees it
+    size_t size;
+    const char *label;     // NULL: the app's name
+};
+
 // Starts an instance of the image's app `name` at run time for `spawner`
 // (sys_app_spawn): in `mode` (or the app's own, APP_MODE_DEFAULT), with
 // `overrides` (a struct env of `size` bytes in kernel memory, checked
 // here: config values, and the spawner's channels to pass, which it loses
-// only on success). Returns the spawner's handle to the app, or an error
-// with a one-line reason in `reason`.
+// only on success), running `program` instead of its own code if not NULL.
+// Returns the spawner's handle to the app, or an error with a one-line
+// reason in `reason`.
 int64_t startup_spawn(struct process *spawner, const char *name, uint32_t mode, const struct env *overrides,
-                      size_t size, char *reason, size_t reason_size);
+                      size_t size, struct given_program *program, char *reason, size_t reason_size);

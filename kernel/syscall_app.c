@@ -11,6 +11,7 @@
 
 #define SPAWN_ENV_MAX 8192
 #define SPAWN_REASON_MAX 160
+#define SPAWN_CODE_MAX (4u << 20)
 
 // The request and its overrides are copied in whole before anything is
 // checked, so the app cannot change them under the kernel.
@@ -41,8 +42,35 @@ NOINLINE long syscall_app_spawn(long request_in) {
             return err;
         }
     }
+    // A module to run instead of the app's code: copied whole (and charged
+    // to the spawner, for as long as the program runs).
+    char label[PROCESS_NAME_MAX];
+    struct given_program program = {.size = request.code_size};
+    if (request.code_size || request.code || request.label_len) {
+        err = !request.code_size || !request.code || request.code_size > SPAWN_CODE_MAX
+                   || request.label_len >= sizeof(label) || (request.label_len && !request.label)
+                ? E_INVALID_ARG
+                : OK;
+        if (!err && request.label_len && !(err = copy_from(label, (long) request.label, request.label_len))) {
+            label[request.label_len] = '\0';
+            for (uint32_t i = 0; i < request.label_len && !err; i++)
+                err = label[i] > ' ' && label[i] < 0x7f ? OK : E_INVALID_ARG; // printable, no blanks
+            program.label = label;
+        }
+        if (!err && !(program.module = kmalloc(request.code_size, &process->account)))
+            err = E_NO_MEMORY;
+        if (!err)
+            err = copy_from(program.module, (long) request.code, request.code_size);
+        if (err) {
+            kfree(program.module);
+            kfree(overrides);
+            return err;
+        }
+    }
     char reason[SPAWN_REASON_MAX] = "";
-    long result = startup_spawn(process, name, request.mode, overrides, request.env_size, reason, sizeof(reason));
+    long result = startup_spawn(process, name, request.mode, overrides, request.env_size,
+                                request.code_size ? &program : NULL, reason, sizeof(reason));
+    kfree(program.module); // (NULL once the program's process took it)
     kfree(overrides);
     if (IS_ERROR(result) && request.reason_size) {
         size_t len = MIN(strlen(reason) + 1, (size_t) request.reason_size);

@@ -22,13 +22,16 @@ BUILD = os.path.join(ROOT, os.environ.get('ASTER_BUILD') or 'build')
 def build_image(system, out, rootfs=(), isolation=None, elves=None, wasm=None):
     """Checks a system.toml and builds its boot image with tools/mkimage.py
     (user-mode builds from `elves`, wasm-mode builds from `wasm`, by default
-    those of BUILD). Raises ImageError with the tool's `file:line: message`
+    those of BUILD; the files of `rootfs`, by default rootfs/ and the
+    programs in BUILD/rootfs). Raises ImageError with the tool's `file:line: message`
     output on mistakes."""
     cmd = [sys.executable, os.path.join(ROOT, 'tools', 'mkimage.py'), '--system', system,
            '--apps', os.path.join(ROOT, 'apps'), '--out', out,
            '--elves', elves or os.path.join(BUILD, 'uapps'),
            '--wasm', wasm or os.path.join(BUILD, 'wapps')]
-    for root in rootfs or [os.path.join(ROOT, 'rootfs')]:
+    # default: rootfs/ and the programs the build put in BUILD/rootfs
+    for root in rootfs or [os.path.join(ROOT, 'rootfs')] + [r for r in [os.path.join(BUILD, 'rootfs')]
+                                                             if os.path.isdir(r)]:
         cmd += ['--rootfs', root]
     if isolation:
         cmd += ['--isolation', isolation]

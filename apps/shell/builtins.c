@@ -10,6 +10,7 @@ static const char help_text[] =
     "  APP [ARG ...] [key=value ...] [--mode=kernel|user|wasm|vm]\n"
     "                    start an app of the boot image; ARGs reach it as its args,\n"
     "                    key=value sets its config, --mode picks its isolation\n"
+    "  /bin/NAME.wasm    run a WASI program of the file system (ls /bin), in wasm mode\n"
     "  A | B | C         a pipeline: each stage's stdout is the next one's stdin\n"
     "  CMD < FILE        the first stage reads FILE (from the fs server)\n"
     "  CMD &             run in the background (jobs, kill N)\n"

@@ -4,6 +4,7 @@
 #include <aster/aster.h>
 #include <aster/spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STATUS_NOT_FOUND 127 // as a UNIX shell says "command not found"
@@ -139,11 +140,88 @@ void job_key(struct job *job, char key) {
     }
 }
 
+#define PROGRAM_MAX (4u << 20) // the most the kernel takes
+
+// Reads the file `path` of the fs server into memory (malloc): its size,
+// or an error.
+static int64_t read_program(const char *path, uint8_t **out) {
+    char uri[SHELL_LINE_MAX + 8];
+    snprintf(uri, sizeof(uri), "file:%s", path);
+    int64_t file = fs_open(uri);
+    if (IS_ERROR(file))
+        return file;
+    static struct stream in;
+    static char chunk[MESSAGE_DATA_MAX];
+    stream_open(&in, (handle_t) file);
+    uint8_t *bytes = NULL;
+    size_t len = 0, room = 0;
+    int64_t n;
+    while ((n = stream_read(&in, chunk, sizeof(chunk))) > 0) {
+        if (len + (size_t) n > PROGRAM_MAX) {
+            n = E_TOO_LARGE;
+            break;
+        }
+        if (len + (size_t) n > room) {
+            room = room ? 2 * room : 64 * 1024;
+            uint8_t *more = realloc(bytes, room);
+            if (!more) {
+                n = E_NO_MEMORY;
+                break;
+            }
+            bytes = more;
+        }
+        memcpy(bytes + len, chunk, (size_t) n);
+        len += (size_t) n;
+    }
+    stream_close(&in);
+    if (n < 0) {
+        free(bytes);
+        return n;
+    }
+    *out = bytes;
+    return (int64_t) len;
+}
+
+// A stage naming a path runs that file of the fs server, a WASI program,
+// under the image's app "wasi" (its arguments, stdin, stdout and the files
+// as its directory /), named after the file. False (with a message shown)
+// if it cannot be read.
+static bool prepare_program(struct spawn *spawn, const struct stage *stage, uint8_t **module, char *label) {
+    if (stage->mode != STAGE_MODE_DEFAULT && stage->mode != APP_MODE_WASM) {
+        shell_print("shell: %s: a program from the file system runs in wasm mode\n", stage->app);
+        sh.last_status = STATUS_CANNOT_RUN;
+        return false;
+    }
+    int64_t size = read_program(stage->app, module);
+    if (IS_ERROR(size)) {
+        shell_print("shell: %s: %s\n", stage->app, size == E_NOT_FOUND ? "no such file" : error_text(size));
+        sh.last_status = size == E_NOT_FOUND ? STATUS_NOT_FOUND : STATUS_CANNOT_RUN;
+        return false;
+    }
+    const char *base = strrchr(stage->app, '/') + 1; // the name: its last part, without ".wasm"
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".wasm") == 0)
+        n -= 5;
+    snprintf(label, 32, "%.*s", (int) (n < 31 ? n : 31), n ? base : "program");
+    for (char *c = label; *c; c++)
+        *c = *c > ' ' && *c < 0x7f ? *c : '_';
+    spawn_init(spawn, "wasi");
+    spawn_code(spawn, *module, (size_t) size, label);
+    return true;
+}
+
 // Starts one stage with its stdin and stdout (moved to it on success);
 // its handle, or an error with the reason shown.
 static int64_t start_stage(const struct stage *stage, handle_t in, handle_t out) {
     static struct spawn spawn;
-    spawn_init(&spawn, stage->app);
+    uint8_t *module = NULL;
+    char label[32];
+    if (strchr(stage->app, '/')) {
+        if (!prepare_program(&spawn, stage, &module, label))
+            return E_NOT_FOUND;
+    } else {
+        spawn_init(&spawn, stage->app);
+    }
     if (stage->mode != STAGE_MODE_DEFAULT)
         spawn_mode(&spawn, (enum app_mode) stage->mode);
     for (uint32_t i = 0; i < stage->num_settings; i++)
@@ -156,6 +234,7 @@ static int64_t start_stage(const struct stage *stage, handle_t in, handle_t out)
         spawn_stdout(&spawn, out);
     char reason[160];
     int64_t app = spawn_start(&spawn, reason, sizeof(reason));
+    free(module); // the kernel has its copy
     if (IS_ERROR(app)) {
         shell_print("shell: %s\n", reason[0] ? reason : error_text(app));
         sh.last_status = app == E_NOT_FOUND ? STATUS_NOT_FOUND : STATUS_CANNOT_RUN;

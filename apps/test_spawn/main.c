@@ -10,8 +10,13 @@
 static uint32_t mode = APP_MODE_DEFAULT;
 static char reason[160];
 
+// Starts in the mode under test (or the one the spawn asks for, when
+// `keep_mode` is set by a test of modes).
+static bool keep_mode;
+
 static int64_t start(struct spawn *spawn) {
-    spawn_mode(spawn, mode);
+    if (!keep_mode)
+        spawn_mode(spawn, mode);
     int64_t app = spawn_start(spawn, reason, sizeof(reason));
     if (IS_ERROR(app))
         INFO("spawn %s: %s (%s)", spawn->app, error_name(app), reason);
@@ -136,6 +141,27 @@ static void test_refusals(void) {
     expect_refused(&spawn, E_INVALID_ARG, "given twice");
     spawn_init(&spawn, "echo");
     expect_refused(&spawn, E_NOT_SUPPORTED, "only the system starts it");
+    // A module given to run under a spec: checked like any module, only in
+    // wasm mode, never under a spec with permissions, named as asked.
+    static const uint8_t junk[] = {0, 'a', 's', 'm', 9, 9, 9, 9};
+    keep_mode = true;
+    spawn_init(&spawn, "wasi");
+    spawn_code(&spawn, junk, sizeof(junk), "junk");
+    expect_refused(&spawn, E_NOT_SUPPORTED, "junk: cannot load its Wasm module");
+    spawn_init(&spawn, "wasi");
+    spawn_code(&spawn, junk, sizeof(junk), NULL);
+    spawn_mode(&spawn, APP_MODE_USER);
+    expect_refused(&spawn, E_INVALID_ARG, "a program given as a module runs in wasm mode");
+    spawn_init(&spawn, "test_spawn");
+    spawn_code(&spawn, junk, sizeof(junk), NULL);
+    expect_refused(&spawn, E_NO_RIGHT, "test_spawn has permissions: it runs only its own code");
+    spawn_init(&spawn, "wasi");
+    spawn_code(&spawn, junk, sizeof(junk), "two words");
+    EXPECT_EQ(start(&spawn), E_INVALID_ARG);
+    spawn_init(&spawn, "wasi");
+    spawn_code(&spawn, junk, (4u << 20) + 1, "big");
+    EXPECT_EQ(start(&spawn), E_INVALID_ARG);
+    keep_mode = false;
     spawn_init(&spawn, "true");
     uint32_t saved = mode;
     mode = 9;

@@ -65,7 +65,7 @@ def boot(tmp_path):
 
     def run(system='system.toml', rootfs=(), image=None, isolation=None, elves=None, wasm=None, **kwargs):
         """Boots `system` (a manifest path, or TOML text when it has a
-        newline) with the files of `rootfs` (default: rootfs/), every app in
+        newline) with the files of `rootfs` (default: rootfs/ and the built programs), every app in
         `isolation` mode (default: the suite's; False: as the manifest says)."""
         if image is None:
             path = os.path.join(ROOT, system)

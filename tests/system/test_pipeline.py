@@ -15,7 +15,7 @@ def test_pipeline_demo_counts_lines(boot):
     # cat /hello.txt | grep aster | wc -l, from systems/pipeline.toml
     result = boot('systems/pipeline.toml', until='[wc] ', timeout=30)
     assert app_lines(result.output, 'wc') == ['2']
-    assert app_lines(result.output, 'fs') == ['serving 1 files']
+    assert app_lines(result.output, 'fs') == ['serving 3 files']
 
 
 @pytest.mark.mode_specific

@@ -122,6 +122,36 @@ def test_a_wasi_program_in_a_pipeline(shell):
     assert has_line(out, HELLO.splitlines()[1].upper()), out
 
 
+def test_wasi_programs_from_the_file_system(shell):
+    s = shell()
+    assert s.run('ls /bin').splitlines() == ['sort.wasm', 'upper.wasm']
+    assert s.run('ls').splitlines() == ['bin/', 'hello.txt']
+    # by its path, '<' a file, in a pipeline, with arguments
+    assert has_line(s.run('/bin/upper.wasm < /hello.txt | wc -l'), str(len(HELLO.splitlines())))
+    assert s.run('cat /hello.txt | /bin/sort.wasm | head -n 2').splitlines() == sorted(HELLO.splitlines())[:2]
+    assert s.run('/bin/sort.wasm -r /hello.txt').splitlines() == sorted(HELLO.splitlines(), reverse=True)
+    assert s.run('/bin/upper.wasm /hello.txt | grep MICROKERNEL').splitlines() == \
+        [l.upper() for l in HELLO.splitlines() if 'MICROKERNEL' in l.upper()]
+    # its exit status, and its stderr in the log under its name
+    out = s.run('/bin/sort.wasm /missing.txt')
+    assert has_line(out, '[sort] sort: /missing.txt: No such file or directory'), out
+    assert has_line(s.run('echo $?'), '1')
+    # mistakes: no such file, a mode other than wasm
+    assert s.run('/bin/nope.wasm').strip() == 'shell: /bin/nope.wasm: no such file'
+    assert has_line(s.run('echo $?'), '127')
+    assert s.run('/bin/sort.wasm --mode=user').strip() == \
+        'shell: /bin/sort.wasm: a program from the file system runs in wasm mode'
+
+
+def test_a_broken_module_is_refused_clearly(shell, tmp_path):
+    (tmp_path / 'bin').mkdir()
+    (tmp_path / 'bin' / 'broken.wasm').write_bytes(b'\0asm\1\0\0\0\x01\xff')
+    s = shell(rootfs=[os.path.join(ROOT, 'rootfs'), str(tmp_path)])
+    out = s.run('/bin/broken.wasm < /hello.txt | wc -l')
+    assert re.fullmatch(r'shell: broken: cannot load its Wasm module: .* \(at byte \d+\)', out.strip()), out
+    assert has_line(s.run('cat /hello.txt | grep aster | wc -l'), ASTER_LINES)
+
+
 def test_two_hundred_apps_leave_memory_where_it_was(shell):
     s = shell()
     s.run('true')  # the first spawn makes what stays (slab pages)

@@ -38,6 +38,13 @@ name = "test_unset"
 start = false
 
 [[app]]
+name = "fs"
+
+[[app]]
+name = "wasi"
+start = false
+
+[[app]]
 name = "head"
 start = false
 '''

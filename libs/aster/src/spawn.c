@@ -53,6 +53,12 @@ void spawn_arg(struct spawn *spawn, const char *arg) {
     spawn->args_used += (uint32_t) len + 1;
 }
 
+void spawn_code(struct spawn *spawn, const void *module, size_t size, const char *label) {
+    spawn->code = module;
+    spawn->code_size = size;
+    spawn->label = label;
+}
+
 void spawn_stdin(struct spawn *spawn, handle_t channel) { add(spawn, "stdin", ENV_STDIN, channel); }
 void spawn_stdout(struct spawn *spawn, handle_t channel) { add(spawn, "stdout", ENV_STDOUT, channel); }
 void spawn_channel(struct spawn *spawn, const char *name, handle_t channel) {
@@ -100,7 +106,13 @@ int64_t spawn_start(struct spawn *spawn, char *reason, size_t reason_size) {
         .env_size = env->size,
         .reason_size = reason ? (uint32_t) reason_size : 0,
         .reason = (uintptr_t) reason,
+        .code = (uintptr_t) spawn->code,
+        .code_size = (uint32_t) spawn->code_size,
+        .label_len = spawn->label ? (uint32_t) strlen(spawn->label) : 0,
+        .label = (uintptr_t) spawn->label,
     };
+    if (spawn->code_size > UINT32_MAX)
+        request.code_size = UINT32_MAX; // refused as too big
     if (reason && reason_size)
         reason[0] = '\0';
     return sys_app_spawn(&request);

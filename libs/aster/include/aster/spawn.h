@@ -27,6 +27,9 @@ struct spawn {
     uint32_t count;
     uint32_t text_used;
     uint32_t args_used;
+    const void *code;       // spawn_code
+    size_t code_size;
+    const char *label;
     error_t error;          // the first mistake in building it (too many items, too much text)
     struct env_item items[SPAWN_ITEMS_MAX];
     char text[SPAWN_TEXT_MAX];
@@ -42,6 +45,10 @@ void spawn_string(struct spawn *spawn, const char *name, const char *value);
 // Appends a positional argument (to the app's args item; an app without
 // one refuses to start if given any).
 void spawn_arg(struct spawn *spawn, const char *arg);
+// Runs `module` (WebAssembly, in wasm mode) under the app's spec instead
+// of the app's own code, named `label` (NULL: the app's name): how a shell
+// runs a .wasm file of the file system. Only for apps without permissions.
+void spawn_code(struct spawn *spawn, const void *module, size_t size, const char *label);
 // Channels for the app's stdin, its stdout, or the service item `name`
 // (instead of a connection to the service). They move to the app when it
 // starts (and stay here if it does not). An app without a stdin or a

@@ -149,6 +149,10 @@ struct spawn_request {
     uint32_t env_size;
     uint32_t reason_size; // the size of the buffer at `reason`
     uint64_t reason;      // gets a failure's reason, one NUL-terminated line (or 0)
+    uint64_t code;        // a WebAssembly module to run instead of the app's own (or 0)
+    uint32_t code_size;   // its size (at most 4 MiB); then the app runs in wasm mode
+    uint32_t label_len;   // the running program's name (ps, argv[0]), 1..31 bytes (0: the app's)
+    uint64_t label;
 };
 // Starts an app of the boot image (needs [permissions] spawn); returns a
 // handle to it, READABLE once it has ended. Handles in the overrides are
