@@ -58,15 +58,21 @@ bool platform_device_is(const struct platform_device *device, const char *compat
     return false;
 }
 
-// Every node with a compatible list and registers that an app may drive.
-static void find_devices(const struct fdt *fdt, struct platform *platform) {
-    for (int node = fdt_next_node(fdt, -1); node >= 0; node = fdt_next_node(fdt, node)) {
+#define DEVICE_DEPTH_MAX 8 // how deep below the root devices are looked for
+
+// Every node below `parent` (to a depth of DEVICE_DEPTH_MAX) with a
+// compatible list and registers that an app may drive. The walk knows each
+// node's parent, so reading "reg" is no search.
+static void find_devices(const struct fdt *fdt, int parent, int depth, struct platform *platform) {
+    for (int node = fdt_first_child(fdt, parent); node >= 0; node = fdt_next_sibling(fdt, node)) {
+        if (depth < DEVICE_DEPTH_MAX)
+            find_devices(fdt, node, depth + 1, platform);
         uint32_t len;
         const char *compatible = fdt_getprop(fdt, node, "compatible", &len);
         struct platform_device device = {0};
         if (!compatible || len == 0 || len > sizeof(device.compatible)
-            || fdt_get_reg(fdt, node, 0, &device.reg.base, &device.reg.size) != 0 || device.reg.size == 0
-            || device.reg.base + device.reg.size < device.reg.base)
+            || fdt_get_reg_under(fdt, parent, node, 0, &device.reg.base, &device.reg.size) != 0
+            || device.reg.size == 0 || device.reg.base + device.reg.size < device.reg.base)
             continue;
         memcpy(device.compatible, compatible, len);
         device.compatible[len - 1] = '\0'; // a hostile tree may end it otherwise
@@ -96,6 +102,17 @@ static int32_t plic_context(const struct fdt *fdt, int plic) {
             return (int32_t) (i / 8);
     }
     return -1;
+}
+
+const struct platform_device *platform_devices(int *count) {
+    if (!platform.devices_found && platform.fdt) {
+        struct fdt fdt;
+        platform.devices_found = true;
+        if (fdt_init(&fdt, platform.fdt, 1u << 20) == 0)
+            find_devices(&fdt, fdt_root(&fdt), 1, &platform);
+    }
+    *count = platform.num_devices;
+    return platform.devices;
 }
 
 error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *platform) {
@@ -141,7 +158,7 @@ error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *pl
         fdt_getprop_u32(&fdt, plic, "riscv,ndev", &platform->plic_ndev);
         platform->plic_context = plic_context(&fdt, plic);
     }
-    find_devices(&fdt, platform);
+    platform->fdt = blob; // devices are looked for when an app first needs one
     int chosen = fdt_path_offset(&fdt, "/chosen");
     uint32_t len;
     const char *args = chosen >= 0 ? fdt_getprop(&fdt, chosen, "bootargs", &len) : NULL;

@@ -31,6 +31,8 @@ struct platform {
     struct range plic;
     uint32_t plic_ndev;
     int32_t plic_context;  // the boot hart's supervisor context, -1 if unknown
+    const void *fdt;       // the device tree (it stays where the firmware put it)
+    bool devices_found;    // devices[] is filled (platform_devices)
     struct platform_device devices[PLATFORM_MAX_DEVICES];
     int num_devices;
     struct range poweroff; // sifive_test; size 0 if absent
@@ -47,6 +49,9 @@ extern struct platform platform;
 // reported, never trusted). Returns OK or E_INVALID_ARG with a message logged.
 error_t platform_parse(const void *blob, paddr_t blob_paddr, struct platform *platform);
 
+// The devices an app may be granted, looked for in the device tree the
+// first time (a walk of the whole tree: only a system with a driver pays).
+const struct platform_device *platform_devices(int *count);
 // Whether device `device` lists `compatible` (a string of `len` bytes) in
 // its compatible property.
 bool platform_device_is(const struct platform_device *device, const char *compatible, size_t len);

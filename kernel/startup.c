@@ -183,18 +183,22 @@ static bool device_matches(const struct platform_device *device, const char *lis
 }
 
 static uint32_t count_devices(const char *list) {
+    int num;
+    const struct platform_device *devices = platform_devices(&num);
     uint32_t count = 0;
-    for (int i = 0; i < platform.num_devices; i++)
-        count += device_matches(&platform.devices[i], list);
+    for (int i = 0; i < num; i++)
+        count += device_matches(&devices[i], list);
     return count;
 }
 
 // Grants `process` the devices the list matches and writes them to `out`;
 // how many, or an error when the app would hold too many.
 static long grant_devices(struct process *process, const char *list, struct env_device *out) {
+    int num;
+    const struct platform_device *devices = platform_devices(&num);
     uint32_t count = 0;
-    for (int i = 0; i < platform.num_devices; i++) {
-        const struct platform_device *device = &platform.devices[i];
+    for (int i = 0; i < num; i++) {
+        const struct platform_device *device = &devices[i];
         if (!device_matches(device, list))
             continue;
         if (process->num_devices == PROCESS_MAX_DEVICES)

@@ -495,6 +495,10 @@ int fdt_get_reg(const struct fdt *fdt, int node, int index, uint64_t *addr, uint
     int parent = fdt_parent(fdt, node);
     if (parent < 0)
         return parent;
+    return fdt_get_reg_under(fdt, parent, node, index, addr, size);
+}
+
+int fdt_get_reg_under(const struct fdt *fdt, int parent, int node, int index, uint64_t *addr, uint64_t *size) {
     uint32_t addr_cells, size_cells;
     int err = cell_count(fdt, parent, "#address-cells", 2, &addr_cells);
     if (err == 0)

@@ -72,6 +72,24 @@ def test_ctrl_c_ends_the_foreground_job(shell):
     assert 'yes' not in s.run('ps')
 
 
+def test_ctrl_c_ends_a_producer_that_outlives_head(shell):
+    # cat copies the terminal and never ends by itself; head takes three
+    # lines and ends; cat waits on for input until Ctrl-C ends it, and then
+    # the prompt comes back
+    s = shell()
+    s.send('cat | head -n 3\r')
+    for word in ('one', 'two', 'three'):
+        time.sleep(0.3)
+        s.send(word + '\r')
+        s.expect(f'{word}\n{word}\n', timeout=30)  # the echo of the typed line, then head's copy
+    time.sleep(1.0)
+    assert s.PROMPT not in s.output[s.seen:], 'the job ended before cat did'
+    s.send('\x03')
+    s.expect('\n' + s.PROMPT, timeout=30)
+    assert has_line(s.run('echo $?'), '0')  # the last stage's status: head's
+    assert 'cat' not in s.run('ps')
+
+
 def test_mistakes_get_one_clear_line(shell):
     s = shell()
     assert s.run('nosuchapp --flag').strip() == 'shell: nosuchapp: no such app in this system'
@@ -110,10 +128,15 @@ def test_line_editing_and_history(shell):
 def test_typed_input_reaches_the_foreground_job(shell):
     s = shell()
     s.send('grep aster\r')
-    s.send('one line\raster here\r')
+    time.sleep(0.3)
+    s.send('one line\r')
+    s.expect('one line\n')  # its echo; grep keeps nothing of it
+    s.send('aster here\r')
+    s.expect('aster here\naster here\n')  # the echo, then grep's line
     s.send('\x04')  # Ctrl-D: the end of its input
-    out = s.expect('\n' + s.PROMPT)
-    assert has_line(out, 'aster here') and 'one line\none line' not in out
+    s.expect(s.PROMPT)  # (right after grep's line)
+    assert s.output.count('one line') == 1
+    assert has_line(s.run('echo $?'), '0')
 
 
 def test_a_wasi_program_in_a_pipeline(shell):

@@ -438,6 +438,11 @@ static void test_reg_and_interrupts(void **state) {
     assert_int_equal(size, 0x100);
     assert_int_equal(fdt_get_reg(fdt, serial, 1, &addr, &size), FDT_ERR_NOTFOUND);
     assert_int_equal(fdt_get_reg(fdt, serial, -1, &addr, &size), FDT_ERR_NOTFOUND);
+    // with the parent given: the same entry, no search
+    addr = size = 0;
+    assert_int_equal(fdt_get_reg_under(fdt, fdt_path_offset(fdt, "/soc"), serial, 0, &addr, &size), 0);
+    assert_int_equal(addr, 0x10000000);
+    assert_int_equal(size, 0x100);
     assert_int_equal(fdt_get_interrupt(fdt, serial, 0, &irq), 0);
     assert_int_equal(irq, 10);
     assert_int_equal(fdt_get_interrupt(fdt, serial, 1, &irq), FDT_ERR_NOTFOUND);

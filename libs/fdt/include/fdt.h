@@ -120,6 +120,9 @@ int fdt_prop_info(const struct fdt *fdt, int prop, const char **name, const void
 // gives *size = 0). FDT_ERR_NOTFOUND past the last entry or without "reg",
 // FDT_ERR_BADVALUE if "reg" is not a whole number of entries.
 int fdt_get_reg(const struct fdt *fdt, int node, int index, uint64_t *addr, uint64_t *size);
+// The same when the caller knows `node`'s parent (walking the tree): no
+// search for it, which fdt_get_reg's O(size of tree) is.
+int fdt_get_reg_under(const struct fdt *fdt, int parent, int node, int index, uint64_t *addr, uint64_t *size);
 
 // Interrupt `index` of `node`'s "interrupts", taken as one cell per
 // interrupt (PLIC style; #interrupt-cells is not consulted).
