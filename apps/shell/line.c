@@ -96,7 +96,8 @@ static void escape_key(struct line_editor *ed, char key) {
     }
 }
 
-// Part of an escape sequence; false once it has ended.
+// One key of an escape sequence: ESC, then [ or O, then an optional digit
+// and the final key.
 static void escape(struct line_editor *ed, char key) {
     if (ed->escape == 1) {
         ed->escape = key == '[' || key == 'O' ? 2 : 0;
