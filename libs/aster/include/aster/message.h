@@ -1,4 +1,4 @@
-// The predefined message types every app speaks (DESIGN.md section 5): their
+// The predefined message types every app speaks (docs/messages.md): their
 // wire layouts, encoders, send helpers and a validating decoder.
 //
 // The kernel moves a message as a msginfo word, up to MESSAGE_DATA_MAX data

@@ -1,0 +1,43 @@
+"""The docs stand alone: no text of the project points at a file outside the
+repository, and every relative link in README.md and docs/ names a file
+that exists."""
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def tracked_files():
+    out = subprocess.run(['git', 'ls-files'], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [path for path in out.splitlines() if os.path.isfile(os.path.join(ROOT, path))]
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    outside = re.compile(r'DESIGN\.md|STYLE\.md|ANCHORS\.md|\.\./shared/')
+    found = []
+    for path in tracked_files():
+        if path.endswith(('.md', '.c', '.h', '.py', '.toml', '.mk', '.S', '.sh', '.txt')) or path == 'Makefile':
+            if path == 'tests/tools/test_docs.py':
+                continue
+            with open(os.path.join(ROOT, path), errors='replace') as f:
+                for number, line in enumerate(f, 1):
+                    if outside.search(line):
+                        found.append(f'{path}:{number}: {line.strip()}')
+    assert not found, '\n'.join(found)
+
+
+def test_relative_links_in_the_docs_resolve():
+    link = re.compile(r'\]\(([^)#\s]+)(#[^)]*)?\)')
+    broken = []
+    for path in ['README.md'] + [f'docs/{name}' for name in sorted(os.listdir(os.path.join(ROOT, 'docs')))]:
+        if not path.endswith('.md'):
+            continue
+        with open(os.path.join(ROOT, path)) as f:
+            for number, line in enumerate(f, 1):
+                for target, _ in link.findall(line):
+                    if re.match(r'[a-z]+:', target):
+                        continue  # a URL
+                    if not os.path.exists(os.path.join(ROOT, os.path.dirname(path), target)):
+                        broken.append(f'{path}:{number}: {target}')
+    assert not broken, '\n'.join(broken)
