@@ -223,8 +223,10 @@ image: uapps wapps programs $(BUILD)/.setup-done
 	$(Q)mkdir -p $(BUILD)/systems
 	$(Q)$(MKIMAGE) --system $(SYSTEM) --out $(IMAGE) $(if $(ISOLATION),--isolation $(ISOLATION))
 
-# Every manifest in the tree must pass the checks, or the build stops.
+# Every app.toml and every manifest in the tree must pass the checks, or the
+# build stops.
 check-specs: programs $(BUILD)/.setup-done
+	$(Q)$(PYTHON) tools/check_apps.py --apps apps
 	$(Q)for system in system.toml systems/*.toml; do $(MKIMAGE) --system $$system --check-only || exit 1; done
 
 run: kernel image

@@ -987,3 +987,34 @@ def test_a_pipe_into_a_start_false_app_is_a_mistake(tree):
     tree.system('[[app]]\nname = "a"\nstdout = "b"\n\n[[app]]\nname = "b"\nstart = false\n')
     result = tree.run()
     assert result.returncode == 1 and "stdout names app 'b', which has start = false" in result.stderr
+
+
+# tools/check_apps.py: every app.toml, listed by a system or not
+
+CHECK_APPS = os.path.join(ROOT, 'tools', 'check_apps.py')
+
+
+def check_apps(tree):
+    return subprocess.run([sys.executable, CHECK_APPS, '--apps', 'apps'], cwd=tree.path,
+                          capture_output=True, text=True)
+
+
+def test_an_app_no_system_lists_is_checked_too(tree):
+    simple_app(tree, 'listed')
+    text = tree.app('unlisted', 'name = "unlisted"\n[env.x]\ntype = "config"\ndefault = 1\ncolour = "red"\n')
+    tree.system(system_of('listed'))
+    assert tree.run().returncode == 0  # the system alone is fine
+    result = check_apps(tree)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f'apps/unlisted/app.toml:{line_of(text, "colour")}: '), result.stderr
+    assert 'colour' in result.stderr
+
+
+def test_check_apps_accepts_good_apps_and_wants_an_app_toml(tree):
+    simple_app(tree, 'a')
+    simple_app(tree, 'b')
+    assert check_apps(tree).returncode == 0
+    tree.write('apps/c/main.c', 'void main(void) {}\n')
+    result = check_apps(tree)
+    assert result.returncode == 1
+    assert "apps/c/main.c:1: app 'c' has no app.toml" in result.stderr
