@@ -1,5 +1,7 @@
 // System test: malformed messages of every type, sent to the echo and fs
-// servers, are dropped by them; both go on serving this client and others.
+// servers, are answered by their event loops (a request that carries a call
+// id with ABORT E_BAD_MESSAGE, anything else with ERROR E_BAD_MESSAGE);
+// both go on serving this client and others.
 #include <aster/aster.h>
 #include <aster/test.h>
 #include <string.h>
@@ -44,8 +46,19 @@ void main(struct env *env) {
         send_malformed(echo, types[i]);
         send_malformed(fs, types[i]);
     }
-    // Both still answer well-formed requests on the same channels.
+    // Each is answered, in order: the READ, WRITE and INVOKE carry a call id
+    // (the junk's first four bytes); the OPEN is too short to.
     struct msg reply;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        bool with_id = types[i] == MSG_READ || types[i] == MSG_WRITE || types[i] == MSG_INVOKE;
+        for (int server = 0; server < 2; server++) {
+            EXPECT_EQ(wait_reply(server ? fs : echo, &reply), with_id ? MSG_ABORT : MSG_ERROR);
+            EXPECT_EQ(with_id ? reply.abort.error : reply.error.error, E_BAD_MESSAGE);
+            if (with_id)
+                EXPECT_EQ(reply.call_id, 0x04030201);
+        }
+    }
+    // Both still answer well-formed requests on the same channels.
     EXPECT_EQ(msg_send_data(echo, "still there?", 12), OK);
     EXPECT_EQ(wait_reply(echo, &reply), MSG_DATA);
     EXPECT_EQ(reply.data.len, 12);

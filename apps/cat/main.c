@@ -10,22 +10,12 @@
 
 // Opens `path` on the fs server: the returned channel streams the file.
 static handle_t open_file(handle_t fs, const char *path) {
-    char uri[MSG_URI_MAX];
-    size_t len = strlen(path);
-    if (len + 5 > sizeof(uri))
+    char uri[MSG_URI_MAX + 1];
+    if (strlen(path) + 5 > MSG_URI_MAX)
         return E_TOO_LARGE;
-    memcpy(uri, "file:", 5);
-    memcpy(uri + 5, path, len + 1);
-    error_t err = msg_send_open(fs, 1, uri);
-    if (err)
-        return err;
-    static struct msg_buffer buf;
-    struct msg reply;
-    int64_t type = msg_wait(fs, &buf, &reply);
-    if (type == MSG_OPEN_REPLY)
-        return reply.open_reply.channel;
-    msg_close_handles(&reply);
-    return type == MSG_ABORT ? reply.abort.error : IS_ERROR(type) ? type : E_BAD_MESSAGE;
+    strcpy(uri, "file:");
+    strcat(uri, path);
+    return msg_call_open(fs, uri, MSG_CALL_TIMEOUT_DEFAULT);
 }
 
 static char buf[MESSAGE_DATA_MAX];

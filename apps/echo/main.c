@@ -1,4 +1,6 @@
-// The echo server: sends every DATA message back to the client that sent it.
+// The echo server: sends every DATA message back to the client that sent
+// it, and answers INVOKE method ECHO_METHOD_ECHO with its arguments (a
+// request/reply example; msg_call on the client's side).
 #include <aster/aster.h>
 #include <aster/loop.h>
 
@@ -15,6 +17,19 @@ static void on_data(struct loop *loop, handle_t client, const void *data, size_t
         WARN("reply to client %d failed: %s", client, error_name(err));
 }
 
+#define ECHO_METHOD_ECHO 1
+
+static void on_invoke(struct loop *loop, handle_t client, uint32_t call_id, uint32_t method, const void *args,
+                      size_t len, const handle_t *handles, int num_handles) {
+    (void) loop;
+    for (int i = 0; i < num_handles; i++) // this method takes none
+        sys_handle_close(handles[i]);
+    if (method == ECHO_METHOD_ECHO)
+        msg_send_invoke_reply(client, call_id, 0, args, len, NULL, 0);
+    else
+        msg_send_abort(client, call_id, E_NOT_SUPPORTED);
+}
+
 static void on_closed(struct loop *loop, handle_t client) {
     (void) loop;
     INFO("client %d left", client);
@@ -23,6 +38,7 @@ static void on_closed(struct loop *loop, handle_t client) {
 static const struct loop_handlers handlers = {
     .connect = on_connect,
     .data = on_data,
+    .invoke = on_invoke,
     .closed = on_closed,
 };
 

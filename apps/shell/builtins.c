@@ -44,19 +44,7 @@ static void cmd_ps(void) {
 }
 
 int64_t fs_open(const char *uri) {
-    static uint32_t call_id;
-    if (IS_ERROR(sh.fs))
-        return E_NOT_FOUND;
-    error_t err = msg_send_open(sh.fs, ++call_id, uri);
-    if (err)
-        return err;
-    static struct msg_buffer buf;
-    struct msg reply;
-    int64_t type = msg_wait(sh.fs, &buf, &reply);
-    if (type == MSG_OPEN_REPLY && reply.call_id == call_id)
-        return reply.open_reply.channel;
-    msg_close_handles(&reply);
-    return type == MSG_ABORT ? reply.abort.error : IS_ERROR(type) ? type : E_BAD_MESSAGE;
+    return IS_ERROR(sh.fs) ? E_NOT_FOUND : msg_call_open(sh.fs, uri, MSG_CALL_TIMEOUT_DEFAULT);
 }
 
 static void cmd_ls(const struct stage *stage) {

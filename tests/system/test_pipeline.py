@@ -3,7 +3,7 @@ their exact output on the console."""
 import random
 
 import pytest
-from conftest import count_lines, has_line, lines_matching, match_line
+from conftest import apps_system, count_lines, has_line, lines_matching, match_line
 
 
 def app_lines(output, app):
@@ -131,9 +131,26 @@ def test_servers_survive_malformed_messages_of_every_type(boot):
     assert has_line(out, '[bad_client] TEST PASSED')
     assert has_line(out, '[bad_client] echo replied "still there?"')  # the same bytes back
     assert has_line(out, '[echo_client] reply: hello #5 from echo_client')
-    # bad_client sends each server 15 malformed messages: each one is dropped
-    # (and logged: fewer than the loop's 20 warnings a second)
+    # bad_client sends each server 15 malformed messages: each one is answered
+    # (and logged: fewer than the loop's 20 warnings a second); the 3 requests
+    # long enough to carry a call id get ABORT, the rest ERROR
     for server in ('echo', 'fs'):
-        dropped = lines_matching(out, rf'\[{server}\] WARN: loop: dropped a malformed message from channel \d+')
-        assert len(dropped) == 15, server
+        answered = lines_matching(out, rf'\[{server}\] WARN: loop: channel \d+ sent a malformed (\S+) '
+                                       rf'\(\d+ bytes, \d handles\): answered (ABORT|ERROR) E_BAD_MESSAGE')
+        assert len(answered) == 15, server
+        assert [m.group(1) for m in answered if m.group(2) == 'ABORT'] == ['MSG_READ', 'MSG_WRITE', 'MSG_INVOKE']
     assert 'KERNEL PANIC' not in out
+
+
+def test_calls_get_replies_refusals_and_timeouts(boot):
+    # apps/test_calls: msg_call and msg_call_open against echo (INVOKE, and
+    # an OPEN its loop answers for it) and fs, and against a silent server
+    result = boot(apps_system('fs', 'echo', 'test_calls'), timeout=60)
+    out = result.output
+    assert result.status == 0, out[-3000:]
+    assert has_line(out, '[test_calls] replies and refusals checked')
+    assert match_line(out, r'\[test_calls\] a silent server: E_TIMED_OUT after \d+ ms')
+    assert has_line(out, '[test_calls] TEST PASSED')
+    # the loop logged what it answered for echo
+    assert match_line(out, r'\[echo\] WARN: loop: channel \d+ sent MSG_OPEN, which this server does not serve: '
+                           r'answered E_NOT_SUPPORTED')

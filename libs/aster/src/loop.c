@@ -155,13 +155,24 @@ static void dispatch(struct loop *loop, handle_t ch, const struct msg *msg) {
             return;
         }
         break;
+    case MSG_INVOKE:
+        if (h->invoke) {
+            h->invoke(loop, ch, msg->call_id, msg->invoke.method, msg->invoke.args, msg->invoke.args_len,
+                      msg->handles, msg->num_handles);
+            return;
+        }
+        break;
     }
     if (h->message) {
         h->message(loop, ch, msg);
         return;
     }
-    if (msg->type == MSG_OPEN || msg->type == MSG_READ || msg->type == MSG_WRITE || msg->type == MSG_INVOKE)
+    if (msg->type == MSG_OPEN || msg->type == MSG_READ || msg->type == MSG_WRITE || msg->type == MSG_INVOKE) {
         msg_send_abort(ch, msg->call_id, E_NOT_SUPPORTED);
+        if (may_warn(loop))
+            WARN("loop: channel %d sent %s, which this server does not serve: answered E_NOT_SUPPORTED", ch,
+                 msg_type_name(msg->type));
+    }
     msg_close_handles(msg);
 }
 
@@ -195,8 +206,16 @@ static void service(struct loop *loop, handle_t ch, uint32_t events) {
         struct msg msg;
         int64_t type = msg_recv(ch, &loop->buffer, &msg); // a malformed message's handles are closed
         if (type == E_BAD_MESSAGE) {
+            uint32_t call_id;
+            bool request = msg_malformed_call_id(&loop->buffer, &call_id);
+            if (request)
+                msg_send_abort(ch, call_id, E_BAD_MESSAGE);
+            else
+                msg_send_error(ch, E_BAD_MESSAGE);
             if (may_warn(loop))
-                WARN("loop: dropped a malformed message from channel %d", ch);
+                WARN("loop: channel %d sent a malformed %s (%zu bytes, %d handles): answered %s", ch,
+                     msg_type_name(MSGINFO_TYPE(loop->buffer.info)), MSGINFO_LEN(loop->buffer.info),
+                     MSGINFO_HANDLES(loop->buffer.info), request ? "ABORT E_BAD_MESSAGE" : "ERROR E_BAD_MESSAGE");
         } else if (type == E_TOO_MANY_HANDLES)
             no_room_for_handles(loop, ch);
         else if (!IS_ERROR(type))

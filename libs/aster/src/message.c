@@ -171,6 +171,7 @@ int64_t msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out) {
     int64_t info = sys_channel_recv(ch, buf->data, sizeof(buf->data), buf->handles);
     if (IS_ERROR(info))
         return info;
+    buf->info = (msginfo_t) info;
     error_t err = msg_decode((msginfo_t) info, buf->data, buf->handles, out);
     if (err) {
         // The handles are ours now; a malformed message must not leak them.
@@ -180,6 +181,16 @@ int64_t msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out) {
         return err;
     }
     return out->type;
+}
+
+bool msg_malformed_call_id(const struct msg_buffer *buf, uint32_t *call_id) {
+    int type = MSGINFO_TYPE(buf->info);
+    bool request = type == MSG_OPEN || type == MSG_READ || type == MSG_WRITE || type == MSG_INVOKE;
+    if (!request || MSGINFO_LEN(buf->info) < 4)
+        return false;
+    *call_id = (uint32_t) buf->data[0] | (uint32_t) buf->data[1] << 8 | (uint32_t) buf->data[2] << 16
+             | (uint32_t) buf->data[3] << 24;
+    return true;
 }
 
 // ---- encoding ---------------------------------------------------------------

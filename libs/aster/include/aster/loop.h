@@ -1,7 +1,11 @@
 // The event loop: a server is a set of handlers, not a hand-written poll
 // loop. The loop watches the app's listen channels and every channel added
-// to it, decodes each message (a malformed one is logged and dropped, its
-// handles closed, and serving goes on) and calls the matching handler.
+// to it, decodes each message and calls the matching handler. A request
+// that is malformed, or that no handler takes, is answered for the server
+// (ABORT with its call id: E_BAD_MESSAGE or E_NOT_SUPPORTED; a malformed
+// message of another type gets ERROR E_BAD_MESSAGE), logged with the
+// channel and why, and serving goes on: a client never waits forever on a
+// request the server could not read.
 //
 //   static void on_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
 //       msg_send_data(ch, data, len); // echo
@@ -30,6 +34,10 @@ struct loop_handlers {
     void (*read)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, uint32_t len);
     void (*write)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, const void *data,
                   size_t len);
+    // INVOKE: `handles` (num_handles of them, 0..3) are the handler's to use
+    // or close. Answer with msg_send_invoke_reply(ch, call_id, ...).
+    void (*invoke)(struct loop *loop, handle_t ch, uint32_t call_id, uint32_t method, const void *args,
+                   size_t args_len, const handle_t *handles, int num_handles);
     // Any message without a handler above (replies, INVOKE, ...). Handles it
     // carries belong to the handler; without this handler they are closed.
     void (*message)(struct loop *loop, handle_t ch, const struct msg *msg);

@@ -64,6 +64,7 @@ enum msg_type {
 struct msg_buffer {
     uint8_t data[MESSAGE_DATA_MAX];
     handle_t handles[MESSAGE_HANDLES_MAX];
+    msginfo_t info; // msg_recv: the msginfo of the last message received (also a malformed one)
 };
 
 // A decoded, valid message. Pointers point into the data it was decoded from
@@ -132,6 +133,11 @@ error_t msg_decode(msginfo_t info, const void *data, const handle_t *handles, st
 // E_BAD_MESSAGE, in which case the message is consumed and the handles it
 // carried are already closed.
 int64_t msg_recv(handle_t ch, struct msg_buffer *buf, struct msg *out);
+
+// The call id of a request (OPEN, READ, WRITE, INVOKE) in a message that
+// failed to decode, so that it can be answered (ABORT with E_BAD_MESSAGE);
+// false if the message is no request or too short to carry one.
+bool msg_malformed_call_id(const struct msg_buffer *buf, uint32_t *call_id);
 
 // Closes the handles a decoded message carries, for a receiver that does not
 // want them (e.g. a valid message of a type it does not expect).
