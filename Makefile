@@ -34,8 +34,9 @@ ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=of
 # Keep a dispatch (load the next opcode, jump) at the end of every
 # interpreter handler instead of merging them into one shared jump.
 THREADED_DISPATCH = -mllvm -tail-dup-pred-size=2000 -mllvm -tail-dup-succ-size=2000
-# Apps see only the SDK and the libc: kernel headers are not reachable.
-APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include
+# Apps see the SDK, the libc and the shared protocol headers
+# (libs/protocols): kernel headers are not reachable.
+APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include -Ilibs/protocols/include
 
 KERNEL_SRCS := $(wildcard kernel/*.c $(filter-out %/wasi_io.c,$(wildcard kernel/isolation/*.c)) \
     kernel/arch/riscv64/*.c \
@@ -143,7 +144,8 @@ $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/st
 # wasm-ld, with the SDK's import backend. The kernel does not run them yet;
 # make test checks that the engine accepts every one.
 WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -flto -ffreestanding -nostdinc \
-    -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Wall -Wextra -Werror -MMD -MP
+    -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Ilibs/protocols/include \
+    -Wall -Wextra -Werror -MMD -MP
 WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(APP_LIB_SRCS)) \
     libs/aster/src/entry_wasm.c
 WASM_LIB_OBJS := $(patsubst %,$(BUILD)/wapps/lib/%.o,$(WASM_LIB_SRCS))

@@ -3,6 +3,7 @@
 // request/reply example; msg_call on the client's side).
 #include <aster/aster.h>
 #include <aster/loop.h>
+#include <protocols/echo.h>
 
 static bool on_connect(struct loop *loop, handle_t client) {
     (void) loop;
@@ -16,8 +17,6 @@ static void on_data(struct loop *loop, handle_t client, const void *data, size_t
     if (err)
         WARN("reply to client %d failed: %s", client, error_name(err));
 }
-
-#define ECHO_METHOD_ECHO 1
 
 static void on_invoke(struct loop *loop, handle_t client, uint32_t call_id, uint32_t method, const void *args,
                       size_t len, const handle_t *handles, int num_handles) {

@@ -3,6 +3,7 @@
 // timeout, not forever.
 #include <aster/aster.h>
 #include <aster/test.h>
+#include <protocols/echo.h>
 #include <string.h>
 
 static struct msg_buffer buf;
@@ -10,7 +11,7 @@ static struct msg_buffer buf;
 static void test_replies_and_refusals(handle_t echo, handle_t fs) {
     // INVOKE on echo: the same bytes back, under our call id
     struct msg request = {.type = MSG_INVOKE}, reply;
-    request.invoke.method = 1;
+    request.invoke.method = ECHO_METHOD_ECHO;
     request.invoke.args = "ping";
     request.invoke.args_len = 4;
     EXPECT_EQ(msg_call(echo, &request, &buf, &reply, MSG_CALL_TIMEOUT_DEFAULT), MSG_INVOKE_REPLY);
