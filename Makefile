@@ -263,12 +263,16 @@ UNIT_TESTS += $(WASM_UNIT_TESTS)
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
     $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm $(BUILD)/host/fuzz_wasi
 
+# make test T=NAME runs only the system and tool tests whose names match
+# NAME (pytest's -k expression: test_shell, "pipeline and not malformed"),
+# in each isolation mode, after the same build.
+T ?=
 test: kernel uapps wapps check-specs image wasm-kernel-check $(UNIT_TESTS) $(FUZZERS) wasi-programs \
         $(BUILD)/host/wasm-spec-run $(WASM_JSON) $(BUILD)/host/wasm-check $(BUILD)/host/wasm-diff-run
-	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(addprefix --fuzz ,$(FUZZERS)) \
+	$(Q)$(PYTHON) tools/test.py --build $(BUILD) $(if $(T),-k '$(T)',$(addprefix --fuzz ,$(FUZZERS)) \
 	    --wasm-diff $(BUILD)/host/wasm-diff-run \
 	    --wasm-runner $(BUILD)/host/wasm-spec-run $(addprefix --wasm-script ,$(WASM_JSON)) \
-	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS) $(WASI_APP_BUILDS)) $(UNIT_TESTS)
+	    --wasm-check $(BUILD)/host/wasm-check $(addprefix --wasm-app ,$(WASM_APPS) $(WASI_APP_BUILDS)) $(UNIT_TESTS))
 
 clean:
 	rm -rf $(BUILD)

@@ -41,3 +41,20 @@ def test_relative_links_in_the_docs_resolve():
                     if not os.path.exists(os.path.join(ROOT, os.path.dirname(path), target)):
                         broken.append(f'{path}:{number}: {target}')
     assert not broken, '\n'.join(broken)
+
+
+def test_the_libc_list_in_the_docs_is_the_headers():
+    # docs/writing-an-app.md lists the libc's functions: exactly those the
+    # headers declare
+    with open(os.path.join(ROOT, 'docs', 'writing-an-app.md')) as f:
+        text = f.read()
+    for header in ('string', 'stdio', 'stdlib', 'ctype'):
+        with open(os.path.join(ROOT, 'libs', 'c', 'include', f'{header}.h')) as f:
+            code = re.sub(r'//[^\n]*', '', f.read())
+        # a declaration: a name, its parameters, then ';' (or an inline body)
+        declared = set(re.findall(r'\b([a-z_][a-z0-9_]*)\((?:[^()]|\([^()]*\))*\)\s*[;{]', code))
+        row = re.search(rf'^\| `<{header}\.h>` \| (.*) \|$', text, re.M)
+        assert row, header
+        listed = set(re.findall(r'\b([a-z_][a-z0-9_]*)\b', ' '.join(re.findall(r'`([^`]*)`', row.group(1)))))
+        missing = {name for name in declared if name not in listed and not name.startswith('_')}
+        assert not missing, f'<{header}.h> declares {sorted(missing)}, which the docs do not list'
