@@ -14,7 +14,7 @@ struct header {
     uint32_t reserved;
 };
 _Static_assert(sizeof(struct header) == 64, "image header layout");
-_Static_assert(sizeof(struct manifest_app) == 48, "image app layout");
+_Static_assert(sizeof(struct manifest_app) == 56, "image app layout");
 _Static_assert(sizeof(struct manifest_item) == 24, "image item layout");
 
 #define REJECT(fmt, ...)                                                       \
@@ -79,8 +79,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     const struct header *h = base;
     if (size < sizeof(*h) || memcmp(h->magic, "ASTERIMG", 8) != 0)
         REJECT("no image (bad magic)");
-    if (h->version != 3)
-        REJECT("version %u, this kernel reads version 3", h->version);
+    if (h->version != 4)
+        REJECT("version %u, this kernel reads version 4", h->version);
     if (h->total_size > size || h->total_size < sizeof(*h))
         REJECT("size %u does not fit the %lu bytes loaded", h->total_size, (unsigned long) size);
     uint32_t total = h->total_size;
@@ -106,8 +106,8 @@ error_t manifest_open(struct manifest *m, const void *base, size_t size) {
     uint32_t pipe_ends[2] = {0, 0}; // STDIN and STDOUT items naming a pipe
     for (uint32_t i = 0; i < m->num_apps; i++) {
         const struct manifest_app *app = &m->apps[i];
-        if (!valid_string(m, app->name) || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS
-            || (app->flags & ~APP_FLAGS))
+        if (!valid_string(m, app->name) || !valid_string(m, app->program) || app->reserved
+            || app->isolation > MODE_VM || app->restart > RESTART_ALWAYS || (app->flags & ~APP_FLAGS))
             REJECT("app %u is malformed", i);
         if (app->restart_delay_ms > 60000 || app->restart_delay_max_ms > 60000
             || (app->restart_delay_max_ms && app->restart_delay_max_ms < app->restart_delay_ms))
@@ -138,7 +138,12 @@ const char *manifest_string(const struct manifest *m, uint32_t offset) { return 
 
 const void *manifest_code(const struct manifest *m, const struct manifest_app *app, enum isolation_mode mode,
                           size_t *size) {
-    bool elf = mode == MODE_USER || mode == MODE_VM, wasm = mode == MODE_WASM;
-    *size = elf ? app->elf_size : wasm ? app->wasm_size : 0;
-    return m->base + (elf ? app->elf_offset : wasm ? app->wasm_offset : 0);
+    if (mode == MODE_KERNEL) { // linked into the kernel: found by its program's name
+        const char *program = manifest_string(m, app->program);
+        *size = strlen(program);
+        return program;
+    }
+    bool elf = mode == MODE_USER || mode == MODE_VM;
+    *size = elf ? app->elf_size : app->wasm_size;
+    return m->base + (elf ? app->elf_offset : app->wasm_offset);
 }

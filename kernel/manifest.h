@@ -48,6 +48,8 @@ struct manifest_app {
     uint32_t restart_delay_max_ms; // where doubling stops (0: the default)
     uint32_t wasm_offset;  // its WebAssembly module (wasm mode), if the image has it
     uint32_t wasm_size;    // 0: none
+    uint32_t program;      // string: the app folder it is an instance of (kernel mode's code)
+    uint32_t reserved;     // 0
 };
 
 struct manifest_item {
@@ -85,6 +87,7 @@ error_t manifest_open(struct manifest *manifest, const void *base, size_t size);
 // A string of the image (valid after manifest_open).
 const char *manifest_string(const struct manifest *manifest, uint32_t offset);
 // The build of `app` that `mode` loads (its ELF file or its module) and its
-// size; size 0 when the image has none (or the mode loads none: kernel).
+// size; size 0 when the image has none. Kernel mode's code is linked into
+// the kernel: the name of its program (the app folder) is returned instead.
 const void *manifest_code(const struct manifest *manifest, const struct manifest_app *app,
                           enum isolation_mode mode, size_t *size);

@@ -77,17 +77,18 @@ def app_builds(manifest, args, report):
     mode_names = {number: name for name, number in ISOLATIONS.items()}
     for app in manifest.apps:
         found = {}
+        program = app.program or app.name
         for kind, (option, suffix) in BUILDS.items():
             if kind == 'elf' and app.wasi:
                 continue
             folder = getattr(args, option)
-            path = os.path.join(folder or '', f'{app.name}.{suffix}')
+            path = os.path.join(folder or '', f'{program}.{suffix}')
             if folder and os.path.isfile(path):
                 found[kind] = path
             elif NEEDS.get(app.isolation) == kind:
                 report.add(args.system, 1, f"app '{app.name}' runs in {mode_names[app.isolation]} mode, "
                                            f"but its build {path} is missing (pass --{option} DIR)")
-        builds[app.name] = found
+        builds[program] = found
     return builds
 
 

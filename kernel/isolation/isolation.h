@@ -13,8 +13,8 @@ struct isolation {
     const char *name; // "kernel", "user", ...
     // Makes the app's code ready to run in its fresh process: `code` is its
     // executable from the boot image (user mode: an ELF file; wasm mode: a
-    // module; kernel mode: none, its code is linked into the kernel and is
-    // found by the app's name). On failure *reason is one line saying why.
+    // module; kernel mode: the name of the app whose code, linked into the
+    // kernel, it runs). On failure *reason is one line saying why.
     error_t (*load)(struct process *process, const void *code, size_t size, const char **reason);
     // Read-only data granted to the app (the boot file system, in kernel
     // memory for as long as the system runs): the address the app will see

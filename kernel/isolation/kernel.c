@@ -13,12 +13,11 @@
 extern char __text_start[], __text_end[];
 extern const struct app_image __apps_start[], __apps_end[];
 
-// The code is linked in: the app's entry is found by its name.
+// The code is linked in: `code` is the name of the app (its folder) whose
+// entry to run; the process may be an instance of it under another name.
 static error_t kernel_load(struct process *process, const void *code, size_t size, const char **reason) {
-    (void) code;
-    (void) size;
     for (const struct app_image *image = __apps_start; image < __apps_end; image++) {
-        if (strcmp(image->name, process->name) == 0) {
+        if (strlen(image->name) == size && memcmp(image->name, code, size) == 0) {
             process->code = image;
             return OK;
         }

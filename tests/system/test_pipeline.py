@@ -154,3 +154,17 @@ def test_calls_get_replies_refusals_and_timeouts(boot):
     # the loop logged what it answered for echo
     assert match_line(out, r'\[echo\] WARN: loop: channel \d+ sent MSG_OPEN, which this server does not serve: '
                            r'answered E_NOT_SUPPORTED')
+
+
+def test_two_instances_of_one_app(boot):
+    # echo_client twice: its own name in the log, its own config, one echo
+    system = ('[[app]]\nname = "echo"\n'
+              '[[app]]\nname = "echo_client"\n[app.config]\ngreetings = 2\n'
+              '[[app]]\nname = "second"\napp = "echo_client"\n[app.config]\ngreetings = 4\n')
+    result = boot(system, until='done', linger=1, timeout=30)
+    out = result.output
+    assert lines_matching(out, r'\[echo_client\] reply: hello #\d from echo_client') and \
+        len(lines_matching(out, r'\[echo_client\] reply: .*')) == 2
+    assert len(lines_matching(out, r'\[second\] reply: hello #\d from echo_client')) == 4
+    assert has_line(out, '[second] done') and has_line(out, '[echo_client] done')
+    assert len(lines_matching(out, r'\[echo\] client \d+ connected')) == 2

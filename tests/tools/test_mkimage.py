@@ -87,12 +87,12 @@ def decode(blob):
     fields = struct.unpack_from('<8s14I', blob, 0)
     (magic, version, total, num_apps, apps_offset, num_items, items_offset, num_services,
      services_offset, num_pipes, strings_offset, strings_size, bootfs_offset, bootfs_size, reserved) = fields
-    assert (magic, version, total, reserved) == (b'ASTERIMG', 3, len(blob), 0)
+    assert (magic, version, total, reserved) == (b'ASTERIMG', 4, len(blob), 0)
     assert total % 8 == 0
     for offset in (apps_offset, items_offset, services_offset, strings_offset, bootfs_offset):
         assert offset % 8 == 0
     assert bootfs_offset % 4096 == 0  # so the kernel can map it into a user-mode fs
-    assert apps_offset + 48 * num_apps <= total and items_offset + 24 * num_items <= total
+    assert apps_offset + 56 * num_apps <= total and items_offset + 24 * num_items <= total
     assert services_offset + 8 * num_services <= total and strings_offset + strings_size <= total
     strings = blob[strings_offset:strings_offset + strings_size]
     assert strings.endswith(b'\0')
@@ -111,8 +111,9 @@ def decode(blob):
     apps, next_item = [], 0
     for index in range(num_apps):
         (name, isolation, restart, flags, first, count, memory, handles, elf_offset, elf_size,
-         delay, delay_max, wasm_offset, wasm_size) = struct.unpack_from('<IBBHIIIIIIIIII', blob,
-                                                                       apps_offset + 48 * index)
+         delay, delay_max, wasm_offset, wasm_size, program, app_reserved) = struct.unpack_from(
+            '<IBBHIIIIIIIIIIII', blob, apps_offset + 56 * index)
+        assert app_reserved == 0
         assert flags < 16  # may power off, may inject faults, may spawn, started on demand
         builds = {}
         for kind, offset, size in (('elf', elf_offset, elf_size), ('wasm', wasm_offset, wasm_size)):
@@ -124,7 +125,7 @@ def decode(blob):
                 assert offset == 0
         assert first == next_item, 'items must be contiguous runs in app order'
         next_item += count
-        apps.append({'name': string(name), 'isolation': isolation, 'restart': restart,
+        apps.append({'name': string(name), 'program': string(program), 'isolation': isolation, 'restart': restart,
                      'memory_limit_kib': memory, 'handle_limit': handles, **builds,
                      'may_power_off': bool(flags & 1), 'may_inject_faults': bool(flags & 2),
                      'may_spawn': bool(flags & 4), 'on_demand': bool(flags & 8),
@@ -136,9 +137,11 @@ def decode(blob):
     files = decode_bootfs(blob, bootfs_offset, bootfs_size)
     end = (bootfs_offset + bootfs_size if files is not None
            else (strings_offset + strings_size + 7) & ~7)
+    seen = set()  # a build shared by instances of one app is packed once
     for app in apps:
         for kind in ('elf', 'wasm'):
-            if app[kind] is not None:
+            if app[kind] is not None and (app['program'], kind) not in seen:
+                seen.add((app['program'], kind))
                 end = (end + len(app[kind]) + 7) & ~7
     assert total == end
     return {'apps': apps, 'services': services, 'num_pipes': num_pipes, 'files': files,
@@ -371,6 +374,32 @@ def test_args_need_an_args_item_and_only_one(tree):
     tree.system('[[app]]\nname = "b"\n')
     assert_mistake(tree, tree.run(), f'apps/b/app.toml:{line_of(text, "[env.two]")}:',
                    "env.two: a second args item (env.one is already the args)")
+
+
+def test_instances_of_one_app(tree):
+    # two instances of b under their own names and config, sharing its builds
+    simple_app(tree, 'b')
+    tree.system('[[app]]\nname = "b"\n[[app]]\nname = "b2"\napp = "b"\nconfig = { count = 7 }\n')
+    assert tree.run().returncode == 0
+    apps = tree.image()['apps']
+    assert [(a['name'], a['program']) for a in apps] == [('b', 'b'), ('b2', 'b')]
+    assert [i['value'] for i in apps[1]['items'] if i['name'] == 'count'] == [7]
+    assert apps[0]['elf'] == apps[1]['elf']
+    blob = (tree.path / 'out/system.img').read_bytes()
+    assert blob.count(b'the user-mode build of b') == 1  # packed once
+
+
+@pytest.mark.parametrize('entry, line_key, phrase', [
+    ('name = "x"\napp = "nope"', 'app', "app 'nope' does not exist (no apps/nope/app.toml)"),
+    ('name = "x"\napp = 3', 'app', "app 'x': app must be the name of an app folder, not an integer"),
+    ('name = "x"\napp = "Bad-Name"', 'app', "app 'x': app 'Bad-Name' "),
+    ('name = "b"\n[[app]]\nname = "b"\napp = "b"', 'name', "app 'b' is listed twice"),
+])
+def test_instance_mistakes(tree, entry, line_key, phrase):
+    simple_app(tree, 'b')
+    text = tree.system('[[app]]\n' + entry + '\n')
+    line = line_of(text, f'{line_key} =', 2 if phrase.endswith('listed twice') else 1)
+    assert_mistake(tree, tree.run(), f'system.toml:{line}:', phrase)
 
 
 def test_isolation_override_rejects_unknown_mode(tree):

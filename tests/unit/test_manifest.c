@@ -26,7 +26,7 @@ struct test_image {
 static void build(struct test_image *image, uint32_t num_pipes) {
     memset(image, 0, sizeof(*image));
     memcpy(image->header.magic, "ASTERIMG", 8);
-    image->header.version = 3;
+    image->header.version = 4;
     image->header.total_size = sizeof(*image);
     image->header.num_apps = 2;
     image->header.apps_offset = offsetof(struct test_image, apps);
@@ -38,7 +38,7 @@ static void build(struct test_image *image, uint32_t num_pipes) {
     image->header.strings_size = sizeof(image->strings);
     memcpy(image->strings, "cat\0wc\0stdout\0stdin", 20);
     image->apps[0] = (struct manifest_app){.name = 0, .first_item = 0, .num_items = 1};
-    image->apps[1] = (struct manifest_app){.name = 4, .first_item = 1, .num_items = 1};
+    image->apps[1] = (struct manifest_app){.name = 4, .first_item = 1, .num_items = 1, .program = 4};
     image->items[0] = (struct manifest_item){.name = 7, .kind = ITEM_STDOUT, .a = 0};
     image->items[1] = (struct manifest_item){.name = 14, .kind = ITEM_STDIN, .a = 0};
 }
@@ -84,7 +84,7 @@ static void test_restart_delays_are_bounded(void **state) {
     image.apps[0].restart_delay_ms = 60001;
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
     build(&image, 1);
-    image.header.version = 2; // the 40-byte app records of before
+    image.header.version = 3; // the 48-byte app records of before
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
 }
 
@@ -108,6 +108,25 @@ static void test_unset_config_only_in_spawned_apps(void **state) {
 }
 
 // An args item: its count is bounded, and arguments come as a string.
+// An instance names its program (the app folder) with a valid string; the
+// word after it is reserved.
+static void test_programs_are_strings(void **state) {
+    (void) state;
+    struct test_image image;
+    struct manifest m;
+    build(&image, 1);
+    image.apps[1].program = 0; // "cat": wc's instance of cat
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), OK);
+    size_t size;
+    assert_string_equal(manifest_code(&m, &m.apps[1], MODE_KERNEL, &size), "cat");
+    assert_int_equal(size, 3);
+    image.apps[1].program = 1000;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+    image.apps[1].program = 4;
+    image.apps[1].reserved = 1;
+    assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
+}
+
 static void test_args_items(void **state) {
     (void) state;
     struct test_image image;
@@ -143,8 +162,9 @@ static void test_builds_lie_inside_the_image(void **state) {
     assert_ptr_equal(manifest_code(&m, &m.apps[0], MODE_VM, &size), image.strings);
     assert_ptr_equal(manifest_code(&m, &m.apps[0], MODE_WASM, &size), image.strings + 8);
     assert_int_equal(size, 16);
-    manifest_code(&m, &m.apps[0], MODE_KERNEL, &size);
-    assert_int_equal(size, 0);
+    // kernel mode: the program's name (its code is linked into the kernel)
+    assert_string_equal(manifest_code(&m, &m.apps[0], MODE_KERNEL, &size), "cat");
+    assert_int_equal(size, 3);
     image.apps[0].wasm_size = sizeof(image.strings); // runs past the end
     assert_int_equal(manifest_open(&m, &image, sizeof(image)), E_INVALID_ARG);
     image.apps[0].wasm_size = 16;
@@ -159,6 +179,7 @@ int main(void) {
         cmocka_unit_test(test_restart_delays_are_bounded),
         cmocka_unit_test(test_unset_config_only_in_spawned_apps),
         cmocka_unit_test(test_args_items),
+        cmocka_unit_test(test_programs_are_strings),
         cmocka_unit_test(test_builds_lie_inside_the_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ import struct
 from dataclasses import dataclass, field
 
 MAX_IMAGE_SIZE = 256 << 20
-VERSION = 3
+VERSION = 4
 
 # App flags.
 APP_MAY_POWER_OFF = 1      # [permissions] power_off: the app may end the system
@@ -35,12 +35,12 @@ SERVICE, LISTEN, INT, BOOL, STRING, STDIN, STDOUT, DEVICETREE, BOOTFS, ARGS = ra
 ARGS_MAX = 64  # arguments in an args item
 
 HEADER = struct.Struct('<8s14I')
-APP = struct.Struct('<IBBHIIIIIIIIII')
+APP = struct.Struct('<IBBHIIIIIIIIIIII')
 ITEM = struct.Struct('<IIIIq')
 SERVICE_RECORD = struct.Struct('<II')
 BOOTFS_HEADER = struct.Struct('<8sII')
 BOOTFS_FILE = struct.Struct('<IIII')
-assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 48, 24, 8)
+assert (HEADER.size, APP.size, ITEM.size, SERVICE_RECORD.size) == (64, 56, 24, 8)
 
 
 @dataclass
@@ -65,6 +65,7 @@ class App:
     restart_delay_ms: int = 0      # 0: the kernel's default
     restart_delay_max_ms: int = 0  # 0: the kernel's default
     wasi: bool = False             # a WASI program: only its module is packed
+    program: str = None            # its folder under apps/ (None: the same as name)
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Layout:
         strings = Strings()  # filled first: its size places everything after it
         for app in manifest.apps:
             strings.add(app.name)
+            strings.add(app.program or app.name)
             for item in app.items:
                 strings.add(item.name)
                 if item.string is not None:
@@ -124,18 +126,20 @@ class Layout:
 
         cursor = end + bootfs_size
         self.builds = []  # (bytes, offset), after the bootfs
-        code_fields = {}
+        code_fields, packed = {}, {}  # packed: each build once, however many instances use it
         for app in manifest.apps:
             fields = []
             for kind in ('elf', 'wasm'):
-                path = builds.get(app.name, {}).get(kind)
+                path = builds.get(app.program or app.name, {}).get(kind)
                 if path is None:
                     fields += [0, 0]
                     continue
-                data = _read_build(path, kind)
-                self.builds.append((data, cursor))
-                fields += [cursor, len(data)]
-                cursor = align8(cursor + len(data))
+                if path not in packed:
+                    data = _read_build(path, kind)
+                    self.builds.append((data, cursor))
+                    packed[path] = (cursor, len(data))
+                    cursor = align8(cursor + len(data))
+                fields += list(packed[path])
             code_fields[app.name] = fields
         self.total_size = cursor
 
@@ -145,7 +149,7 @@ class Layout:
             apps.append(APP.pack(strings.add(app.name), app.isolation, app.restart, app.flags, len(items),
                                  len(app.items), app.memory_limit_kib, app.handle_limit,
                                  elf_offset, elf_size, app.restart_delay_ms, app.restart_delay_max_ms,
-                                 wasm_offset, wasm_size))
+                                 wasm_offset, wasm_size, strings.add(app.program or app.name), 0))
             for item in app.items:
                 a = item.a if item.string is None else strings.add(item.string)
                 items.append(ITEM.pack(strings.add(item.name), item.kind, a, item.b, item.value))

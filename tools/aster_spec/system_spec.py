@@ -15,7 +15,7 @@ from .tomlfile import a_type, check_name, type_name, with_article
 
 SYSTEM_KEYS = ('description', 'rootfs', 'app')
 ENTRY_KEYS = ('name', 'isolation', 'start', 'restart', 'restart_delay_ms', 'restart_delay_max_ms',
-              'memory_limit_kib', 'handle_limit', 'stdout', 'config', 'args')
+              'memory_limit_kib', 'handle_limit', 'stdout', 'config', 'args', 'app')
 RESTART_DELAY_MAX = 60000  # ms
 ISOLATIONS = {'kernel': 0, 'user': 1, 'wasm': 2, 'vm': 3}
 RESTARTS = {'never': 0, 'on-failure': 1, 'always': 2}
@@ -41,6 +41,8 @@ class SystemApp:
     stdout: str = None        # the app its stdout pipes into
     args: list = None         # its positional arguments (an args item)
     args_line: int = 0
+    program: str = None       # the app folder it is an instance of (key `app`; None: the name)
+    app_line: int = 0
     stdout_line: int = 0
     config: dict = field(default_factory=dict)  # overrides: key -> value
     spec: object = None       # its AppSpec, once app.toml is checked
@@ -185,6 +187,11 @@ def _check_entry(toml, report, index, entry):
         report.add(toml.name, key_line(key), f"{where}: {key} must be {wanted}, not {a_type(entry[key])}")
         return None
 
+    program = take('app', str, 'the name of an app folder')
+    if program is not None and check_name(program):
+        report.add(toml.name, app.app_line, f"{where}: app '{program}' {check_name(program)}")
+    elif program is not None:
+        app.program = program
     start = take('start', bool, 'true or false')
     app.start = app.start if start is None else start
     if not app.start and entry.get('restart', 'never') != 'never':
@@ -213,13 +220,14 @@ def _check_entry(toml, report, index, entry):
 
 def _load_app(toml, report, apps_dir, app):
     """Loads and checks apps/<name>/app.toml; returns its AppSpec, or None."""
-    path = os.path.join(apps_dir, app.name, 'app.toml')
+    folder = app.program or app.name
+    path = os.path.join(apps_dir, folder, 'app.toml')
     if not os.path.isfile(path):
-        report.add(toml.name, toml.line('app', app.index, 'name'),
-                   f"app '{app.name}' does not exist (no {path})")
+        line = app.app_line if app.program else toml.line('app', app.index, 'name')
+        report.add(toml.name, line, f"app '{folder}' does not exist (no {path})")
         return None
     app_toml = tomlfile.load(path, report)
-    return check_app(app_toml, app.name, report) if app_toml else None
+    return check_app(app_toml, folder, report) if app_toml else None
 
 
 def _check_services(toml, report, apps):
@@ -375,7 +383,7 @@ def _build_manifest(apps, pipes, isolation):
             | (0 if app.start else image.APP_ON_DEMAND)
         records.append(image.App(app.name, ISOLATIONS[mode], RESTARTS[app.restart],
                                  app.memory_limit_kib, app.handle_limit, items, flags,
-                                 app.restart_delay_ms, app.restart_delay_max_ms, app.spec.wasi))
+                                 app.restart_delay_ms, app.restart_delay_max_ms, app.spec.wasi, app.program))
     return Manifest(records, services, len(pipes))
 
 
