@@ -53,7 +53,7 @@ WASI_APPS := $(sort $(patsubst apps/%/app.toml,%,$(shell grep -l '^wasi *= *true
 APPS := $(filter-out $(WASI_APPS),$(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))))
 APP_OBJS := $(patsubst %,$(BUILD)/kapps/%.o,$(APPS))
 
-.PHONY: all kernel uapps wapps programs image check-specs run test bench debug setup clean fuzz-kernel fault-campaign
+.PHONY: new-app all kernel uapps wapps programs image check-specs run test bench debug setup clean fuzz-kernel fault-campaign
 # Keep intermediate objects (the app objects are linked twice: kernel and user).
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -262,6 +262,12 @@ UNIT_TESTS += $(WASM_UNIT_TESTS)
 
 FUZZERS := $(BUILD)/host/fuzz_fdt $(BUILD)/host/fuzz_message $(BUILD)/host/fuzz_elf \
     $(BUILD)/host/fuzz_manifest $(BUILD)/host/fuzz_wasm $(BUILD)/host/fuzz_wasi
+
+# make new-app NAME=foo [SERVER=1]: a new app (and, with SERVER=1, a
+# request/reply server with its client and protocol header) with a system
+# test, which builds, runs and passes as created.
+new-app:
+	$(Q)$(PYTHON) tools/new_app.py --name '$(NAME)' $(if $(filter 1,$(SERVER)),--server)
 
 # make test T=NAME runs only the system and tool tests whose names match
 # NAME (pytest's -k expression: test_shell, "pipeline and not malformed"),

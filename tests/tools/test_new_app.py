@@ -1,0 +1,61 @@
+"""make new-app: the apps it creates build, run and pass their own system
+tests as created. The test writes them into this tree under a name of its
+own, builds their user-mode ELF files, runs the generated system test with
+every app in user mode (kernel mode would need the kernel relinked), and
+removes everything it wrote."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get('ASTER_BUILD', os.path.join(ROOT, 'build'))
+NEW_APP = os.path.join(ROOT, 'tools', 'new_app.py')
+
+
+def new_app(*args, root=ROOT):
+    return subprocess.run([sys.executable, NEW_APP, '--root', root, *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize('server', [False, True])
+def test_a_new_app_builds_runs_and_passes(server):
+    name = 'zz_new_server' if server else 'zz_new_app'
+    made = [f'apps/{name}', f'apps/{name}_client', f'tests/system/test_{name}.py',
+            f'libs/protocols/include/protocols/{name}.h']
+    try:
+        result = new_app('--name', name, *(['--server'] if server else []))
+        assert result.returncode == 0, result.stderr
+        subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'check_apps.py'), '--apps', 'apps'],
+                       cwd=ROOT, check=True)
+        build = subprocess.run(['make', '-s', f'BUILD={BUILD}', f'{BUILD}/uapps/{name}.elf']
+                               + ([f'{BUILD}/uapps/{name}_client.elf'] if server else []),
+                               cwd=ROOT, capture_output=True, text=True)
+        assert build.returncode == 0, build.stdout + build.stderr
+        run = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                              f'tests/system/test_{name}.py'], cwd=ROOT, capture_output=True, text=True,
+                             env=dict(os.environ, ASTER_BUILD=BUILD, ASTER_ISOLATION='user'))
+        assert run.returncode == 0, run.stdout[-3000:]
+        assert ('\n1 passed' if server else '\n2 passed') in run.stdout
+    finally:
+        for path in made:
+            full = os.path.join(ROOT, path)
+            if os.path.isdir(full):
+                shutil.rmtree(full)
+            elif os.path.exists(full):
+                os.remove(full)
+        for suffix in ('', '_client'):
+            for leftover in (f'{BUILD}/uapps/{name}{suffix}.elf',):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+
+
+def test_bad_names_and_existing_apps_are_refused(tmp_path):
+    result = new_app('--name', 'Bad-Name', root=str(tmp_path))
+    assert result.returncode == 2 and 'NAME must match' in result.stderr
+    (tmp_path / 'apps' / 'taken').mkdir(parents=True)
+    (tmp_path / 'apps' / 'taken' / 'main.c').write_text('')
+    result = new_app('--name', 'taken', root=str(tmp_path))
+    assert result.returncode == 1 and 'apps/taken/main.c exists already; nothing was written' in result.stderr
+    assert not (tmp_path / 'apps' / 'taken' / 'app.toml').exists()
