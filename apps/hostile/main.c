@@ -87,8 +87,9 @@ static void exhaust_quotas(void) {
     EXPECT_EQ(timer, E_TOO_MANY_HANDLES);
     for (int i = 0; i < count; i++)
         EXPECT_EQ(sys_handle_close(handles[i]), OK);
-    int64_t heap;
-    while (!IS_ERROR(heap = sys_heap_grow(64 * 1024)))
+    error_t heap;
+    void *memory;
+    while (!(heap = sys_heap_grow(64 * 1024, &memory)))
         ;
     EXPECT_EQ(heap, E_QUOTA);
     INFO("quotas reached: %d handles", count);

@@ -122,12 +122,13 @@ void main(struct env *env) {
     fuzz.rng = seed * 0x9e3779b97f4a7c15ull | 1;
     fuzz.echo = env_channel(env, "echo");
     fixed_handles = fuzz.echo > 0;
-    int64_t heap = sys_heap_grow(SCRATCH_SIZE + SCRATCH_GUARD);
-    if (IS_ERROR(heap)) {
-        ERROR("FAIL: no memory for the scratch area: %s", error_name(heap));
+    void *heap;
+    error_t err = sys_heap_grow(SCRATCH_SIZE + SCRATCH_GUARD, &heap);
+    if (err) {
+        ERROR("FAIL: no memory for the scratch area: %s", error_name(err));
         return;
     }
-    scratch = (uint8_t *) (uintptr_t) heap;
+    scratch = heap;
     INFO("seed %llu, %llu calls", (unsigned long long) seed, (unsigned long long) calls);
     int64_t start = sys_time_now();
     uint64_t steps = 0;

@@ -32,8 +32,9 @@ void main(struct env *env) {
     EXPECT_TRUE(after.app_used > before.app_used); // the heap is charged to us
     // Past the 16 MiB default quota: malloc fails, the app goes on.
     EXPECT_TRUE(malloc(64u << 20) == NULL);
-    EXPECT_EQ(sys_heap_grow(0), E_INVALID_ARG);
-    EXPECT_EQ(sys_heap_grow(32u << 20), E_QUOTA);
+    void *memory;
+    EXPECT_EQ(sys_heap_grow(0, &memory), E_INVALID_ARG);
+    EXPECT_EQ(sys_heap_grow(32u << 20, &memory), E_QUOTA);
     EXPECT_TRUE(malloc(1000) != NULL);
     test_finish();
 }

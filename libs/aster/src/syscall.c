@@ -38,7 +38,17 @@ error_t sys_timer_set(handle_t t, int64_t ns) { return SYSCALL2(SYS_TIMER_SET, t
 int64_t sys_time_now(void) { return SYSCALL0(SYS_TIME_NOW); }
 int64_t sys_thread_spawn(void (*entry)(void *), void *arg) { return SYSCALL2(SYS_THREAD_SPAWN, entry, arg); }
 error_t sys_memory_stats(struct memory_stats *stats) { return SYSCALL1(SYS_MEMORY_STATS, stats); }
-int64_t sys_heap_grow(size_t size) { return SYSCALL1(SYS_HEAP_GROW, size); }
+// The kernel returns an address or an error; a kernel-mode app's memory is
+// in the upper half of the address space, so its address is negative too:
+// errors are the values from -4095 to -1.
+static error_t address_or_error(int64_t result, void **out) {
+    if (result < 0 && result > -4096)
+        return (error_t) result;
+    *out = (void *) (uintptr_t) result;
+    return OK;
+}
+
+error_t sys_heap_grow(size_t size, void **memory) { return address_or_error(SYSCALL1(SYS_HEAP_GROW, size), memory); }
 int64_t sys_service_reconnect(const char *name, size_t len) { return SYSCALL2(SYS_SERVICE_RECONNECT, name, len); }
 
 #include <string.h>
@@ -70,11 +80,9 @@ int64_t sys_app_list(struct app_info *out, uint32_t max) { return SYSCALL2(SYS_A
 int64_t sys_interrupt_create(uint32_t irq) { return SYSCALL1(SYS_INTERRUPT_CREATE, irq); }
 error_t sys_interrupt_ack(handle_t interrupt) { return SYSCALL1(SYS_INTERRUPT_ACK, interrupt); }
 error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs) {
-    int64_t address = SYSCALL2(SYS_MMIO_MAP, (long long) base, (long long) size);
-    // Errors are small negative numbers; a kernel-mode app's registers are
-    // in the upper half of the address space, so their address is negative too.
-    if (address < 0 && address > -4096)
-        return (error_t) address;
-    *regs = (volatile void *) (uintptr_t) address;
-    return OK;
+    void *address;
+    error_t err = address_or_error(SYSCALL2(SYS_MMIO_MAP, (long long) base, (long long) size), &address);
+    if (!err)
+        *regs = address;
+    return err;
 }

@@ -105,11 +105,9 @@ struct memory_stats {
 error_t sys_memory_stats(struct memory_stats *stats);
 
 // Gives the app `size` more bytes of heap memory (16-byte aligned, charged
-// to its memory quota, freed when the app ends); returns its address, or
-// E_QUOTA / E_NO_MEMORY / E_INVALID_ARG. malloc uses it. (In kernel mode the
-// address is in the upper half, so it is negative: errors are the values
-// from -4095 to -1.)
-int64_t sys_heap_grow(size_t size);
+// to its memory quota, freed when the app ends) at *memory; E_QUOTA /
+// E_NO_MEMORY / E_INVALID_ARG. malloc uses it.
+error_t sys_heap_grow(size_t size, void **memory);
 
 // Test-only fault injection (apps/faultinj), for apps granted
 // [permissions] inject_faults: corrupts the running user-mode app named
