@@ -58,3 +58,29 @@ def test_the_libc_list_in_the_docs_is_the_headers():
         listed = set(re.findall(r'\b([a-z_][a-z0-9_]*)\b', ' '.join(re.findall(r'`([^`]*)`', row.group(1)))))
         missing = {name for name in declared if name not in listed and not name.startswith('_')}
         assert not missing, f'<{header}.h> declares {sorted(missing)}, which the docs do not list'
+
+
+def sdk_functions():
+    """Every function the SDK's public headers declare (not the internals
+    that macros call, named aster_*)."""
+    names = set()
+    folder = os.path.join(ROOT, 'libs', 'aster', 'include', 'aster')
+    for header in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, header)) as f:
+            code = re.sub(r'//[^\n]*', '', f.read())
+        names |= set(re.findall(r'\b([a-z_][a-z0-9_]*)\((?:[^()]|\([^()]*\))*\)\s*[;{]', code))
+    return {name for name in names if not name.startswith('aster_') and name not in ('volatile', 'read_instret')}
+
+
+def test_llms_txt_names_every_sdk_function():
+    with open(os.path.join(ROOT, 'docs', 'llms.txt')) as f:
+        text = f.read()
+    functions = sdk_functions()
+    assert len(functions) > 100  # the scan found the headers' functions
+    missing = sorted(name for name in functions if not re.search(rf'\b{name}\b', text))
+    assert not missing, f'docs/llms.txt does not name {missing}'
+
+
+def test_readme_links_llms_txt():
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        assert '(docs/llms.txt)' in f.read()
