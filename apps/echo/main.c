@@ -19,12 +19,12 @@ static void on_data(struct loop *loop, handle_t client, const void *data, size_t
 }
 
 static void on_invoke(struct loop *loop, handle_t client, uint32_t call_id, uint32_t method, const void *args,
-                      size_t len, const handle_t *handles, int num_handles) {
+                      size_t len, handle_t *handles, int num_handles) {
     (void) loop;
-    for (int i = 0; i < num_handles; i++) // this method takes none
-        sys_handle_close(handles[i]);
+    (void) handles; // this protocol passes none (the loop closes any sent)
+    (void) num_handles;
     if (method == ECHO_METHOD_ECHO)
-        msg_send_invoke_reply(client, call_id, 0, args, len, NULL, 0);
+        msg_send_invoke_result(client, call_id, 0, args, len);
     else
         msg_send_abort(client, call_id, E_NOT_SUPPORTED);
 }

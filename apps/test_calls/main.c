@@ -18,6 +18,19 @@ static void test_replies_and_refusals(handle_t echo, handle_t fs) {
     EXPECT_EQ(reply.call_id, request.call_id);
     EXPECT_EQ(reply.invoke_reply.len, 4);
     EXPECT_EQ(memcmp(reply.invoke_reply.data, "ping", 4), 0);
+    // a handle sent along that echo does not keep: its loop closes it
+    handle_t ours, sent;
+    EXPECT_EQ(sys_channel_create(&ours, &sent), OK);
+    request.handles[0] = sent;
+    request.num_handles = 1;
+    EXPECT_EQ(msg_call(echo, &request, &buf, &reply, MSG_CALL_TIMEOUT_DEFAULT), MSG_INVOKE_REPLY);
+    int64_t poll = sys_poll_create(); // (the loop closes it after the handler sent the reply)
+    EXPECT_EQ(sys_poll_add((handle_t) poll, ours, EVENT_PEER_CLOSED), OK);
+    EXPECT_TRUE(!IS_ERROR(sys_poll_wait((handle_t) poll, 1000 * 1000 * 1000)));
+    EXPECT_EQ(sys_channel_recv(ours, buf.data, sizeof(buf.data), NULL), E_NO_PEER);
+    sys_handle_close((handle_t) poll);
+    sys_handle_close(ours);
+    request.num_handles = 0;
     request.invoke.method = 99; // echo refuses it
     EXPECT_EQ(msg_call(echo, &request, &buf, &reply, MSG_CALL_TIMEOUT_DEFAULT), E_NOT_SUPPORTED);
     // OPEN on echo, which serves none: the loop answers for it

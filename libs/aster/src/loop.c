@@ -157,8 +157,14 @@ static void dispatch(struct loop *loop, handle_t ch, const struct msg *msg) {
         break;
     case MSG_INVOKE:
         if (h->invoke) {
+            handle_t handles[MESSAGE_HANDLES_MAX];
+            for (int i = 0; i < msg->num_handles; i++)
+                handles[i] = msg->handles[i];
             h->invoke(loop, ch, msg->call_id, msg->invoke.method, msg->invoke.args, msg->invoke.args_len,
-                      msg->handles, msg->num_handles);
+                      handles, msg->num_handles);
+            for (int i = 0; i < msg->num_handles; i++) // those it did not keep
+                if (handles[i] != HANDLE_INVALID)
+                    sys_handle_close(handles[i]);
             return;
         }
         break;

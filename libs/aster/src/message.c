@@ -423,3 +423,7 @@ error_t msg_send_invoke_reply(handle_t ch, uint32_t call_id, int32_t result, con
     return send_encoded(ch, msg_encode_invoke_reply(&buf, call_id, result, data, len, handles, num_handles),
                         &buf);
 }
+
+error_t msg_send_invoke_result(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len) {
+    return msg_send_invoke_reply(ch, call_id, result, data, len, NULL, 0);
+}

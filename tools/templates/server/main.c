@@ -8,10 +8,10 @@
 #include <protocols/NAME.h>
 
 static void on_invoke(struct loop *loop, handle_t client, uint32_t call_id, uint32_t method, const void *args,
-                      size_t len, const handle_t *handles, int num_handles) {
+                      size_t len, handle_t *handles, int num_handles) {
     (void) loop;
-    for (int i = 0; i < num_handles; i++) // this protocol passes none
-        sys_handle_close(handles[i]);
+    (void) handles; // this protocol passes none (the loop closes any sent)
+    (void) num_handles;
     if (method != NAME_UPPER_METHOD_SHOUT) {
         msg_send_abort(client, call_id, E_NOT_SUPPORTED);
         return;
@@ -19,7 +19,7 @@ static void on_invoke(struct loop *loop, handle_t client, uint32_t call_id, uint
     static char upper[MSG_INVOKE_MAX];
     for (size_t i = 0; i < len; i++)
         upper[i] = (char) toupper(((const unsigned char *) args)[i]);
-    msg_send_invoke_reply(client, call_id, 0, upper, len, NULL, 0);
+    msg_send_invoke_result(client, call_id, 0, upper, len);
 }
 
 static const struct loop_handlers handlers = {.invoke = on_invoke};

@@ -34,10 +34,12 @@ struct loop_handlers {
     void (*read)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, uint32_t len);
     void (*write)(struct loop *loop, handle_t ch, uint32_t call_id, uint64_t offset, const void *data,
                   size_t len);
-    // INVOKE: `handles` (num_handles of them, 0..3) are the handler's to use
-    // or close. Answer with msg_send_invoke_reply(ch, call_id, ...).
+    // INVOKE. The loop closes the `handles` it carried (num_handles, 0..3)
+    // after the handler returns, but those the handler keeps: it sets their
+    // slots to HANDLE_INVALID. Answer with msg_send_invoke_result(ch,
+    // call_id, result, data, len), or msg_send_abort.
     void (*invoke)(struct loop *loop, handle_t ch, uint32_t call_id, uint32_t method, const void *args,
-                   size_t args_len, const handle_t *handles, int num_handles);
+                   size_t args_len, handle_t *handles, int num_handles);
     // Any message without a handler above (replies, INVOKE, ...). Handles it
     // carries belong to the handler; without this handler they are closed.
     void (*message)(struct loop *loop, handle_t ch, const struct msg *msg);

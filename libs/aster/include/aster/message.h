@@ -194,3 +194,5 @@ error_t msg_send_invoke(handle_t ch, uint32_t call_id, uint32_t method, const vo
                         const handle_t *handles, int num_handles);
 error_t msg_send_invoke_reply(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len,
                               const handle_t *handles, int num_handles);
+// The same without handles: the common reply.
+error_t msg_send_invoke_result(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len);
