@@ -86,7 +86,6 @@ static size_t name_in(const struct bootfs_file *file, const char *dir, size_t di
 static void list_directory(handle_t ch, uint32_t call_id, const char *dir, size_t dir_len) {
     static char text[MESSAGE_DATA_MAX];
     const struct bootfs_file *files = (const void *) (bootfs + sizeof(struct bootfs_header));
-    handle_t mine, theirs;
     if (dir_len == 0 || dir[0] != '/' || (dir_len > 1 && dir[dir_len - 1] == '/')) {
         msg_send_abort(ch, call_id, E_INVALID_ARG);
         return;
@@ -100,15 +99,9 @@ static void list_directory(handle_t ch, uint32_t call_id, const char *dir, size_
         msg_send_abort(ch, call_id, E_NOT_FOUND);
         return;
     }
-    if (sys_channel_create(&mine, &theirs) != OK) {
-        msg_send_abort(ch, call_id, E_NO_MEMORY);
+    int64_t mine = msg_reply_open(ch, call_id);
+    if (IS_ERROR(mine))
         return;
-    }
-    if (msg_send_open_reply(ch, call_id, theirs) != OK) {
-        sys_handle_close(mine);
-        sys_handle_close(theirs);
-        return;
-    }
     size_t used = 0;
     for (uint32_t i = 0; i < num_files; i++) {
         const char *name, *earlier;
@@ -119,7 +112,7 @@ static void list_directory(handle_t ch, uint32_t call_id, const char *dir, size_
         if (n == 0 || seen)
             continue;
         if (used + n + 2 > sizeof(text)) {
-            if (msg_send_data(mine, text, used) != OK)
+            if (msg_send_data((handle_t) mine, text, used) != OK)
                 break; // the reader left, or will see a short list
             used = 0;
         }
@@ -130,8 +123,8 @@ static void list_directory(handle_t ch, uint32_t call_id, const char *dir, size_
         text[used++] = '\n';
     }
     if (used)
-        msg_send_data(mine, text, used);
-    sys_handle_close(mine); // the end of the listing
+        msg_send_data((handle_t) mine, text, used);
+    sys_handle_close((handle_t) mine); // the end of the listing
 }
 
 static void on_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
@@ -151,22 +144,15 @@ static void on_open(struct loop *loop, handle_t ch, uint32_t call_id, const char
         return;
     }
     struct open_file *open = new_open_file(file, pull);
-    handle_t mine, theirs;
-    if (!open || sys_channel_create(&mine, &theirs) != OK) {
+    if (!open) {
         msg_send_abort(ch, call_id, E_NO_MEMORY);
-        if (open)
-            open->file = NULL;
         return;
     }
-    if (loop_add(loop, mine, open) != OK || msg_send_open_reply(ch, call_id, theirs) != OK) {
-        msg_send_abort(ch, call_id, E_NO_MEMORY);
-        loop_remove(loop, mine);
-        sys_handle_close(theirs);
+    int64_t mine = loop_reply_open(loop, ch, call_id, open); // the client got ABORT if it failed
+    if (IS_ERROR(mine))
         open->file = NULL;
-        return;
-    }
-    if (!pull)
-        loop_want_writable(loop, mine, true); // streaming starts when there is room
+    else if (!pull)
+        loop_want_writable(loop, (handle_t) mine, true); // streaming starts when there is room
 }
 
 // Streams as much of the file as the reader's queue takes; at the end the

@@ -80,6 +80,19 @@ static void resume_listening(struct loop *loop) {
 
 error_t loop_add(struct loop *loop, handle_t ch, void *data) { return watch(loop, ch, false, data); }
 
+int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data) {
+    if (loop->num_channels == LOOP_MAX_CHANNELS) { // before the client is told it has a channel
+        msg_send_abort(ch, call_id, E_FULL);
+        return E_FULL;
+    }
+    int64_t mine = msg_reply_open(ch, call_id);
+    if (!IS_ERROR(mine) && watch(loop, (handle_t) mine, false, data) != OK) {
+        sys_handle_close((handle_t) mine); // the client sees its channel close at once
+        return E_FULL;
+    }
+    return mine;
+}
+
 void loop_remove(struct loop *loop, handle_t ch) {
     struct loop_channel *entry = find(loop, ch);
     if (entry)

@@ -427,3 +427,17 @@ error_t msg_send_invoke_reply(handle_t ch, uint32_t call_id, int32_t result, con
 error_t msg_send_invoke_result(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len) {
     return msg_send_invoke_reply(ch, call_id, result, data, len, NULL, 0);
 }
+
+int64_t msg_reply_open(handle_t ch, uint32_t call_id) {
+    handle_t mine, theirs;
+    error_t err = sys_channel_create(&mine, &theirs);
+    if (!err && (err = msg_send_open_reply(ch, call_id, theirs)) != OK) {
+        sys_handle_close(mine);
+        sys_handle_close(theirs);
+    }
+    if (err) {
+        msg_send_abort(ch, call_id, err == E_FULL ? E_FULL : E_NO_MEMORY);
+        return err;
+    }
+    return mine;
+}

@@ -83,6 +83,9 @@ error_t loop_add(struct loop *loop, handle_t ch, void *data);
 // must make it not so (acknowledge the interrupt, re-arm or remove it), or
 // it is called again. loop_remove stops it. E_FULL as for loop_add.
 error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready);
+// Answers OPEN `call_id` on `ch` with a new channel (msg_reply_open) and
+// watches our end with `data`: our end, or an error (the client got ABORT).
+int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data);
 // Stops watching `ch` and closes it.
 void loop_remove(struct loop *loop, handle_t ch);
 void *loop_channel_data(struct loop *loop, handle_t ch);

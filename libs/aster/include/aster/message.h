@@ -194,5 +194,9 @@ error_t msg_send_invoke(handle_t ch, uint32_t call_id, uint32_t method, const vo
                         const handle_t *handles, int num_handles);
 error_t msg_send_invoke_reply(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len,
                               const handle_t *handles, int num_handles);
+// Answers OPEN `call_id` on `ch` with a new channel: the client gets one end
+// in OPEN_REPLY, the caller the other (returned). If that fails, the client
+// gets ABORT instead and the result is the error.
+int64_t msg_reply_open(handle_t ch, uint32_t call_id);
 // The same without handles: the common reply.
 error_t msg_send_invoke_result(handle_t ch, uint32_t call_id, int32_t result, const void *data, size_t len);
