@@ -120,6 +120,14 @@ long sys_channel_recv(handle_t ch, void *buf, size_t buf_len, handle_t *handles)
     return m->info;
 }
 
+// A channel pair: two new open handles (their messages are not modelled;
+// msg_reply_open only passes one of them on).
+error_t sys_channel_create(handle_t *first, handle_t *second) {
+    *first = fake_handle_new();
+    *second = fake_handle_new();
+    return OK;
+}
+
 error_t sys_handle_close(handle_t h) {
     if (h <= 0 || h >= FAKE_HANDLES || fake.handles[h] != HANDLE_OPEN)
         return E_INVALID_HANDLE;
@@ -859,6 +867,27 @@ static void test_send_errors(void **state) {
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+// msg_reply_open: the client gets OPEN_REPLY with one end of a new channel,
+// the caller the other; when the reply cannot be sent, both ends are closed
+// and the error returned.
+static void test_reply_open(void **state) {
+    (void) state;
+    int64_t mine = msg_reply_open(FAKE_CHANNEL, 9);
+    assert_true(mine > 0);
+    assert_int_equal(fake_state((handle_t) mine), HANDLE_OPEN);
+    struct msg_buffer buf;
+    struct msg reply;
+    assert_int_equal(msg_recv(FAKE_CHANNEL, &buf, &reply), MSG_OPEN_REPLY);
+    assert_int_equal(reply.call_id, 9);
+    assert_true(reply.open_reply.channel > 0 && reply.open_reply.channel != mine);
+    fake_reset();
+    fake.send_error = E_FULL;
+    assert_int_equal(msg_reply_open(FAKE_CHANNEL, 10), E_FULL);
+    for (handle_t h = 1; h < FAKE_HANDLES; h++)
+        if (h != FAKE_CHANNEL)
+            assert_int_equal(fake.handles[h], HANDLE_FREE); // nothing left open
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST(test_connect_round_trip),
@@ -887,6 +916,7 @@ int main(void) {
         TEST(test_send_and_recv_every_type),
         TEST(test_recv_closes_handles_of_bad_messages),
         TEST(test_send_errors),
+        cmocka_unit_test_setup(test_reply_open, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL) != 0;
 }
