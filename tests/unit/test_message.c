@@ -916,7 +916,7 @@ int main(void) {
         TEST(test_send_and_recv_every_type),
         TEST(test_recv_closes_handles_of_bad_messages),
         TEST(test_send_errors),
-        cmocka_unit_test_setup(test_reply_open, setup),
+        TEST(test_reply_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL) != 0;
 }
