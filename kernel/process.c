@@ -1,5 +1,6 @@
 #include "process.h"
 #include "kmalloc.h"
+#include "page.h"
 #include "sched.h"
 #include "thread.h"
 #include "vmspace.h"
@@ -30,6 +31,7 @@ struct process *process_create(const char *name, const struct isolation *isolati
     handle_table_init(&process->handles, &process->account, PROCESS_DEFAULT_HANDLE_LIMIT);
     list_init(&process->threads);
     list_init(&process->heap);
+    list_init(&process->dma);
     process->isolation = isolation;
     list_push_back(&processes, &process->link);
     not_started++;
@@ -55,6 +57,27 @@ void *process_heap_grow(struct process *process, size_t size) {
     return chunk + 1;
 }
 
+struct dma_run {
+    struct list link;
+    paddr_t paddr;
+    uint64_t pages;
+};
+
+void *process_dma_alloc(struct process *process, size_t size, paddr_t *paddr) {
+    uint64_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+    struct dma_run *run = kmalloc(sizeof(*run), &process->account);
+    paddr_t pa = run && pages ? page_alloc(pages, &process->account) : 0;
+    if (!pa) {
+        kfree(run);
+        return NULL;
+    }
+    memset(paddr_to_ptr(pa), 0, pages * PAGE_SIZE);
+    *run = (struct dma_run){.paddr = pa, .pages = pages};
+    list_push_back(&process->dma, &run->link);
+    *paddr = pa;
+    return paddr_to_ptr(pa);
+}
+
 static void process_destroy(struct process *process) {
     if (process->log_budget.dropped)
         WARN("%s: %u log lines left out (over %u in a second)", process->name, process->log_budget.dropped,
@@ -66,6 +89,11 @@ static void process_destroy(struct process *process) {
     struct list *link;
     while ((link = list_pop_front(&process->heap)))
         kfree(container_of(link, struct heap_chunk, link));
+    while ((link = list_pop_front(&process->dma))) {
+        struct dma_run *run = container_of(link, struct dma_run, link);
+        page_free(run->paddr, run->pages, &process->account);
+        kfree(run);
+    }
     kfree(process->env);
     process->env = NULL;
     if (process->isolation->release)

@@ -28,6 +28,7 @@ struct process {
     const struct isolation *isolation;
     void *env;                     // the environment handed to main
     struct list heap;              // kernel mode: memory from heap_grow (struct heap_chunk)
+    struct list dma;               // kernel mode: DMA memory (struct dma_run)
     const void *code;              // kernel mode: its struct app_image
     void *given_code;              // a module its spawner gave (freed with the process)
     struct vmspace *vmspace;       // user mode: the address space (else NULL)
@@ -57,6 +58,10 @@ void process_remove_thread(struct process *process, struct thread *thread);
 void process_thread_started(struct process *process);
 // Called once every process started so far has run (for boot.ready).
 void process_set_all_started_hook(void (*hook)(void));
+// `size` bytes (whole pages) of zeroed, physically contiguous memory for a
+// kernel-mode driver, freed with the process; its physical address in
+// *paddr. NULL without memory or quota.
+void *process_dma_alloc(struct process *process, size_t size, paddr_t *paddr);
 // `size` bytes of heap for the process, freed with it; NULL over its quota.
 void *process_heap_grow(struct process *process, size_t size);
 // The current thread's app did something only a broken or hostile app does

@@ -205,6 +205,7 @@ __attribute__((always_inline)) long syscall_dispatch(long a0, long a1, long a2, 
     case SYS_INTERRUPT_CREATE: return syscall_interrupt_create(a0);
     case SYS_INTERRUPT_ACK: return syscall_interrupt_ack(a0);
     case SYS_MMIO_MAP: return syscall_mmio_map(a0, a1);
+    case SYS_DMA_ALLOC: return syscall_dma_alloc(a0, a1);
     default: return E_NOT_SUPPORTED;
     }
 }

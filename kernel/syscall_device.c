@@ -51,3 +51,25 @@ NOINLINE long syscall_mmio_map(long base, long size) {
         return E_NOT_SUPPORTED;
     return process->isolation->map_device(process, start, len);
 }
+
+#define DMA_ALLOC_MAX (4u << 20)
+
+NOINLINE long syscall_dma_alloc(long size, long paddr_out) {
+    struct process *process = caller();
+    if (process->num_devices == 0)
+        return E_NO_RIGHT; // DMA memory is for drivers of granted devices
+    if (size <= 0 || (unsigned long) size > DMA_ALLOC_MAX)
+        return E_INVALID_ARG;
+    if (!process->isolation->dma_alloc)
+        return E_NOT_SUPPORTED;
+    error_t err = check_writable(paddr_out, sizeof(uint64_t));
+    if (err)
+        return err;
+    paddr_t paddr;
+    long address = process->isolation->dma_alloc(process, (size_t) size, &paddr);
+    if (address < 0 && address > -4096)
+        return address;
+    uint64_t pa = paddr;
+    copy_to(paddr_out, &pa, sizeof(pa)); // checked above: cannot fail
+    return address;
+}

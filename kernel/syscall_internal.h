@@ -61,3 +61,4 @@ long syscall_app_list(long out, long max);
 long syscall_interrupt_create(long irq);
 long syscall_interrupt_ack(long handle);
 long syscall_mmio_map(long base, long size);
+long syscall_dma_alloc(long size, long paddr_out);

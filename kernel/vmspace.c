@@ -139,6 +139,24 @@ uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len) {
     return va;
 }
 
+uintptr_t vmspace_alloc_dma(struct vmspace *vmspace, size_t size, paddr_t *paddr) {
+    size_t len = ALIGN_UP(size, PAGE_SIZE);
+    uintptr_t va = vmspace->data_end;
+    if (size == 0 || va + len > USER_DATA_END)
+        return 0;
+    paddr_t pa = page_alloc(len / PAGE_SIZE, vmspace->account);
+    if (!pa)
+        return 0;
+    memset(paddr_to_ptr(pa), 0, len);
+    if (arch_vm_map(vmspace->arch, va, pa, len, VM_READ | VM_WRITE | VM_OWNED, vmspace->account)) {
+        page_free(pa, len / PAGE_SIZE, vmspace->account);
+        return 0;
+    }
+    vmspace->data_end += len + PAGE_SIZE;
+    *paddr = pa;
+    return va;
+}
+
 uintptr_t vmspace_map_device(struct vmspace *vmspace, paddr_t base, size_t size) {
     paddr_t start = ALIGN_DOWN(base, PAGE_SIZE);
     size_t len = ALIGN_UP(base + size, PAGE_SIZE) - start;

@@ -53,6 +53,10 @@ uintptr_t vmspace_share(struct vmspace *vmspace, const void *data, size_t len);
 // (the caller checked the grant); returns the address of `base` (0 on
 // failure). The kernel never copies to or from such pages.
 uintptr_t vmspace_map_device(struct vmspace *vmspace, paddr_t base, size_t size);
+// `size` bytes (whole pages) of zeroed, physically contiguous memory mapped
+// read-write into the data area and freed with the space: its address (0
+// on failure), its physical address in *paddr.
+uintptr_t vmspace_alloc_dma(struct vmspace *vmspace, size_t size, paddr_t *paddr);
 // A thread stack (a spare one if there is one); returns its top (0 on
 // failure). Only its top page is mapped yet.
 uintptr_t vmspace_new_stack(struct vmspace *vmspace);

@@ -51,6 +51,10 @@ static void attack_system_calls(uintptr_t bad) {
     EXPECT_EQ(sys_mmio_map(0x10000000, 0x100, &regs), E_NO_RIGHT);
     EXPECT_EQ(sys_mmio_map(0x80000000, 0x1000, &regs), E_NO_RIGHT); // RAM, not a device
     EXPECT_EQ(sys_mmio_map(~0ull, 2, &regs), E_INVALID_ARG);
+    void *dma = NULL;
+    uint64_t dma_paddr = 0;
+    EXPECT_EQ(sys_dma_alloc(4096, &dma, &dma_paddr), E_NO_RIGHT); // DMA memory is for drivers
+    EXPECT_TRUE(dma == NULL && dma_paddr == 0);
     EXPECT_EQ(sys_interrupt_ack(a), E_WRONG_TYPE);
     EXPECT_TRUE(regs == NULL);
     struct app_info list[2];

@@ -106,6 +106,7 @@ static const uint8_t arg_kinds[SYS_COUNT][4] = {
     [SYS_INTERRUPT_CREATE] = {INT},
     [SYS_INTERRUPT_ACK] = {HANDLE},
     [SYS_MMIO_MAP] = {INT, LENGTH},
+    [SYS_DMA_ALLOC] = {LENGTH, POINTER},
 };
 
 static int64_t pick(uint8_t kind) {

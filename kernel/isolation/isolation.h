@@ -41,6 +41,11 @@ struct isolation {
     // caller checked) into the app: their address, or an error. NULL in a
     // mode whose apps cannot reach devices directly (wasm).
     long (*map_device)(struct process *process, paddr_t base, size_t size);
+    // `size` bytes (whole pages) of zeroed, physically contiguous memory for
+    // DMA, charged to the app and freed with it: its address in the app, and
+    // its physical address in *paddr; or an error. NULL where apps cannot
+    // drive devices (wasm).
+    long (*dma_alloc)(struct process *process, size_t size, paddr_t *paddr);
     // Frees what the mode keeps for the process (it has no threads left).
     void (*release)(struct process *process);
 };

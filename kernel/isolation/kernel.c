@@ -37,6 +37,13 @@ static long kernel_map_device(struct process *process UNUSED, paddr_t base, size
     return registers ? (long) registers : E_NO_MEMORY;
 }
 
+// DMA memory of a kernel-mode app: kernel memory (physically contiguous
+// where the kernel maps it), kept with the app's heap and freed with it.
+static long kernel_dma_alloc(struct process *process, size_t size, paddr_t *paddr) {
+    void *memory = process_dma_alloc(process, size, paddr);
+    return memory ? (long) memory : E_NO_MEMORY;
+}
+
 static void kernel_app_entry(void *unused) {
     (void) unused;
     struct process *process = current_thread()->process;
@@ -98,6 +105,7 @@ const struct isolation isolation_kernel = {
     .spawn = kernel_spawn,
     .heap_grow = kernel_heap_grow,
     .map_device = kernel_map_device,
+    .dma_alloc = kernel_dma_alloc,
 };
 
 const struct isolation *isolation_of(unsigned mode) {

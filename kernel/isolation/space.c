@@ -68,6 +68,11 @@ long space_map_device(struct process *process, paddr_t base, size_t size) {
     return va ? (long) va : E_NO_MEMORY;
 }
 
+long space_dma_alloc(struct process *process, size_t size, paddr_t *paddr) {
+    uintptr_t va = vmspace_alloc_dma(process->vmspace, size, paddr);
+    return va ? (long) va : E_NO_MEMORY;
+}
+
 long space_heap_grow(struct process *process, size_t size) {
     uintptr_t va = vmspace_grow_heap(process->vmspace, size);
     return va ? (long) va : E_NO_MEMORY;

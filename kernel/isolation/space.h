@@ -25,4 +25,5 @@ error_t space_check_writable(struct process *process, uintptr_t addr, size_t len
 error_t space_check_entry(struct process *process, uintptr_t entry);
 uintptr_t space_grant(struct process *process, const void *data, size_t size);
 long space_map_device(struct process *process, paddr_t base, size_t size);
+long space_dma_alloc(struct process *process, size_t size, paddr_t *paddr);
 long space_heap_grow(struct process *process, size_t size);

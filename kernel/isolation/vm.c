@@ -76,4 +76,5 @@ const struct isolation isolation_vm = {
     .spawn = vm_spawn,
     .heap_grow = space_heap_grow,
     .map_device = space_map_device,
+    .dma_alloc = space_dma_alloc,
 };

@@ -83,3 +83,12 @@ def test_the_ipc_benchmark_checks_every_round_trip(boot):
     assert result.status == 0 and 'FAIL' not in out, out
     assert match_line(out, r'\[bench_ipc_client\] bench ipc\.roundtrip\.kernel \d+'), out
     assert match_line(out, r'\[bench_ipc_client\] bench syscall\.null\.kernel \d+'), out
+
+
+def test_a_driver_gets_its_devices_and_nothing_else(boot):
+    # apps/test_driver: the virtio-mmio slots' registers, interrupts and DMA
+    # memory; everything outside its grant refused (wasm: no device access)
+    result = run_test_app(boot, apps_system('test_driver'), 'test_driver')
+    if 'wasm mode' not in result.output:
+        for line in ('registers checked', 'interrupts checked', 'DMA memory checked'):
+            assert has_line(result.output, f'[test_driver] {line}'), line

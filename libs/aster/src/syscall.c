@@ -86,3 +86,7 @@ error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs) {
         *regs = address;
     return err;
 }
+
+error_t sys_dma_alloc(size_t size, void **memory, uint64_t *paddr) {
+    return address_or_error(SYSCALL2(SYS_DMA_ALLOC, size, paddr), memory);
+}

@@ -37,6 +37,7 @@ enum syscall_number {
     SYS_INTERRUPT_CREATE,
     SYS_INTERRUPT_ACK,
     SYS_MMIO_MAP,
+    SYS_DMA_ALLOC,
     SYS_COUNT
 };
 
@@ -190,3 +191,9 @@ error_t sys_interrupt_ack(handle_t interrupt);
 // Maps the registers [base, base + size) of a granted device; *regs gets
 // their address. E_NO_RIGHT outside the grants; E_NOT_SUPPORTED in wasm mode.
 error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs);
+// `size` bytes (rounded up to whole pages, at most 4 MiB) of zeroed,
+// physically contiguous memory for a device to read and write (virtqueues,
+// buffers): *memory is where the app sees it, *paddr where the device does.
+// Charged to the app, freed with it. E_NO_RIGHT for an app granted no
+// device, E_NOT_SUPPORTED in wasm mode, E_QUOTA / E_NO_MEMORY.
+error_t sys_dma_alloc(size_t size, void **memory, uint64_t *paddr);
