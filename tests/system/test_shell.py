@@ -43,8 +43,9 @@ def test_ps_lists_every_app_with_its_mode(shell):
     s.run('yes --mode=wasm | head -n 1 --mode=vm')
     out = s.run('ps')
     rows = {m.group(2): m.group(3) for m in lines_matching(out, r'\s*(\d+)\s+(\S+)\s+(\S+)\s+(running|ending)\s+\d+\s+\d+\s+\d+K')}
-    for name in ('console', 'fs', 'shell', 'echo'):
+    for name in ('fs', 'shell', 'echo'):
         assert rows.get(name) == 'kernel', (name, out)
+    assert rows.get('console') == 'user', out  # the driver, in user mode as system.toml says
     assert rows.get('spinner') == 'user', out
     assert 'yes' not in rows and 'head' not in rows, 'a finished job left apps behind:\n' + out
     assert has_line(s.run('jobs'), '[1] running: spinner --mode=user &')
@@ -195,18 +196,18 @@ def test_exit_powers_off(shell):
 SYSTEM = open(os.path.join(ROOT, 'system.toml')).read()
 
 
-@pytest.mark.parametrize('mode', ['user', 'vm'])
-def test_the_console_driver_in_user_and_vm_mode(shell, mode):
-    # the same driver, its registers mapped into its own address space and
-    # its interrupt delivered as an event
-    s = shell(SYSTEM.replace('name = "console"\n', f'name = "console"\nisolation = "{mode}"\n'))
+@pytest.mark.parametrize('mode', ['kernel', 'vm'])
+def test_the_console_driver_in_kernel_and_vm_mode(shell, mode):
+    # the same driver (user mode by default), in the kernel's address space
+    # or in a VM's, its interrupt delivered as an event
+    s = shell(SYSTEM.replace('isolation = "user"\n', f'isolation = "{mode}"\n', 1))
     assert has_line(s.run('cat /hello.txt | grep aster | wc -l'), ASTER_LINES)
     assert any(l.split()[1:3] == ['console', mode] for l in s.run('ps').splitlines()[1:])
 
 
 def test_a_wasm_driver_is_refused_clearly(boot):
     # wasm code cannot reach device registers: the driver says so and ends
-    result = boot(SYSTEM.replace('name = "console"\n', 'name = "console"\nisolation = "wasm"\n'),
+    result = boot(SYSTEM.replace('isolation = "user"\n', 'isolation = "wasm"\n', 1),
                   isolation=False, until='[shell]', linger=1)
     assert has_line(result.output, '[console] ERROR: cannot drive the serial port: E_NOT_SUPPORTED')
     assert has_line(result.output, '[shell] ERROR: the console is gone')
