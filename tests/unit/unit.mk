@@ -9,7 +9,7 @@ KERNEL_HOST_FLAGS := -Ikernel -Ikernel/arch/riscv64 -Ilibs/aster/include -Itests
 KERNEL_UNIT_TESTS := page kmalloc handle channel manifest
 
 UNIT_TESTS := $(BUILD)/host/test_fdt $(BUILD)/host/test_c $(BUILD)/host/test_malloc \
-    $(BUILD)/host/test_message $(BUILD)/host/test_elf $(BUILD)/host/test_shell \
+    $(BUILD)/host/test_message $(BUILD)/host/test_elf $(BUILD)/host/test_shell $(BUILD)/host/test_virtio \
     $(patsubst %,$(BUILD)/host/test_%,$(KERNEL_UNIT_TESTS))
 
 $(BUILD)/host/test_fdt: tests/unit/test_fdt.c libs/fdt/fdt.c libs/fdt/include/fdt.h $(BUILD)/host/virt.dtb
@@ -51,6 +51,12 @@ $(BUILD)/host/test_shell: tests/unit/test_shell.c $(SHELL_PURE_SRCS) apps/shell/
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iapps/shell tests/unit/test_shell.c $(SHELL_PURE_SRCS) -lcmocka -o $@
+
+# libs/virtio against a simulated device.
+$(BUILD)/host/test_virtio: tests/unit/test_virtio.c libs/virtio/virtio.c libs/virtio/include/virtio/virtio.h $(BUILD)/.setup-done
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ilibs/virtio/include tests/unit/test_virtio.c libs/virtio/virtio.c -lcmocka -o $@
 
 $(BUILD)/host/fuzz_fdt: tests/fuzz/fuzz_fdt.c libs/fdt/fdt.c $(BUILD)/.setup-done
 	@mkdir -p $(@D)
