@@ -36,7 +36,7 @@ ENGINE_CFLAGS = $(subst rv64imac_,rv64imafdc_,$(COMMON_CFLAGS)) -ffp-contract=of
 THREADED_DISPATCH = -mllvm -tail-dup-pred-size=2000 -mllvm -tail-dup-succ-size=2000
 # Apps see the SDK, the libc and the shared protocol headers
 # (libs/protocols): kernel headers are not reachable.
-APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include -Ilibs/protocols/include
+APP_CFLAGS = $(COMMON_CFLAGS) -Ilibs/aster/include -Ilibs/c/include -Ilibs/protocols/include -Ilibs/virtio/include
 
 KERNEL_SRCS := $(wildcard kernel/*.c $(filter-out %/wasi_io.c,$(wildcard kernel/isolation/*.c)) \
     kernel/arch/riscv64/*.c \
@@ -44,8 +44,10 @@ KERNEL_SRCS := $(wildcard kernel/*.c $(filter-out %/wasi_io.c,$(wildcard kernel/
     libs/aster/src/error.c $(wildcard libs/wasm/*.c libs/wasi/*.c)
 # (The kernel has kmalloc; malloc is for apps.)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+# The SDK, the libc and libs/virtio (for drivers), linked into every app
+# (an archive: only what an app uses is taken).
 APP_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(wildcard libs/aster/src/*.c)) \
-    libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c)
+    libs/aster/src/entry_kernel.c $(wildcard libs/c/*.c) libs/virtio/virtio.c
 APP_LIB_OBJS := $(patsubst %,$(BUILD)/kapps/lib/%.o,$(APP_LIB_SRCS))
 # WASI programs (wasi = true in app.toml) are plain C built with wasi-libc;
 # every other app is built for all modes against the SDK.
@@ -145,6 +147,7 @@ $(BUILD)/uapps/%.elf: $$(call app_objs,$$*) $(BUILD)/kapps/lib/libs/aster/src/st
 # make test checks that the engine accepts every one.
 WASM_APP_CFLAGS = --target=wasm32 -std=gnu17 -O2 -flto -ffreestanding -nostdinc \
     -isystem $(RESOURCE_DIR)/include -Ilibs/aster/include -Ilibs/c/include -Ilibs/protocols/include \
+    -Ilibs/virtio/include \
     -Wall -Wextra -Werror -MMD -MP
 WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(APP_LIB_SRCS)) \
     libs/aster/src/entry_wasm.c

@@ -46,9 +46,17 @@ class ImageError(Exception):
     pass
 
 
-def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None):
+# A virtio network card on QEMU's user network (10.0.2.0/24; the host is
+# 10.0.2.2), with the modern virtio-mmio interface (version 2).
+NET_OPTIONS = ['-netdev', 'user,id=net0', '-device', 'virtio-net-device,netdev=net0',
+               '-global', 'virtio-mmio.force-legacy=false']
+
+
+def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None, net=False):
     cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
            '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
+    if net:  # net='legacy': QEMU's default, the legacy virtio-mmio interface
+        cmd += NET_OPTIONS[:4] if net == 'legacy' else NET_OPTIONS
     if initrd:
         cmd += ['-initrd', initrd]
     if append:
@@ -73,13 +81,15 @@ class Boot:
         return f'Boot(status={self.status}, timed_out={self.timed_out})'
 
 
-def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None, linger=0):
+def boot(kernel, initrd=None, timeout=30, icount=False, until=None, memory='128M', append=None, linger=0,
+         net=False):
     """Boots the kernel with a boot image and waits for it to power off, for
     `until` (a string) to appear in the output, the rest of its line too,
     and then `linger` seconds more (to see what follows it, or that nothing
     does), or for the timeout. QEMU never outlives the call, even when it
-    is interrupted."""
-    cmd = qemu_command(kernel, append, icount, memory, initrd)
+    is interrupted. With `net`, the machine has a virtio network card on
+    QEMU's user network."""
+    cmd = qemu_command(kernel, append, icount, memory, initrd, net)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     try:
