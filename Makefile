@@ -118,7 +118,8 @@ $(BUILD)/uapps/libaster.a: $(USER_LIB_OBJS)
 
 uapps: $(USER_ELVES)
 
-app_objs = $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/$(1)/*.c))
+app_objs = $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/$(1)/*.c)) \
+    $(if $(filter tcpip,$(1)),$(patsubst %,$(BUILD)/kapps/lwip/%.o,$(LWIP_FILES)))
 .SECONDEXPANSION:
 # heap.o is linked whole: it provides the strong __libc_morecore that malloc's
 # weak default must not shadow.
@@ -153,7 +154,8 @@ WASM_LIB_SRCS := $(filter-out libs/aster/src/entry_% libs/aster/src/start_%,$(AP
     libs/aster/src/entry_wasm.c
 WASM_LIB_OBJS := $(patsubst %,$(BUILD)/wapps/lib/%.o,$(WASM_LIB_SRCS))
 WASM_APPS := $(patsubst %,$(BUILD)/wapps/%.wasm,$(APPS))
-wasm_app_objs = $(patsubst apps/%.c,$(BUILD)/wapps/src/%.o,$(wildcard apps/$(1)/*.c))
+wasm_app_objs = $(patsubst apps/%.c,$(BUILD)/wapps/src/%.o,$(wildcard apps/$(1)/*.c)) \
+    $(if $(filter tcpip,$(1)),$(patsubst %,$(BUILD)/wapps/lwip/%.o,$(LWIP_FILES)))
 
 $(BUILD)/wapps/lib/%.c.o: %.c $(BUILD)/.setup-done Makefile
 	@mkdir -p $(@D)
@@ -190,6 +192,32 @@ $(PROGRAM_BUILDS): $(BUILD)/rootfs/bin/%.wasm: $$(wildcard programs/$$*/*.c) $(B
 	$(Q)$(CC) --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Wl,--strip-all -o $@ $(filter %.c,$^)
 
 programs: $(PROGRAM_BUILDS)
+
+# lwIP, the TCP/IP stack of apps/tcpip: fetched at build time from Debian's
+# source package (tools/fetch_lwip.sh; none of it is committed) and compiled
+# into that app alone, for every mode, with its port (apps/tcpip/port/).
+LWIP_DIR := $(BUILD)/lwip
+LWIP_STAMP := $(LWIP_DIR)/.version-2.1.3
+LWIP_FILES := core/init core/def core/inet_chksum core/ip core/mem core/memp core/netif core/pbuf core/raw \
+    core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp core/ipv4/dhcp \
+    core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag netif/ethernet
+LWIP_CFLAGS = -I$(LWIP_DIR)/src/include -Iapps/tcpip/port
+$(LWIP_STAMP): tools/fetch_lwip.sh $(BUILD)/.setup-done
+	$(Q)sh tools/fetch_lwip.sh $(LWIP_DIR)
+# (third-party code: its warnings are not ours to fix)
+$(BUILD)/kapps/lwip/%.o: $(LWIP_STAMP) apps/tcpip/port/lwipopts.h apps/tcpip/port/arch/cc.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      lwip/$*")
+	$(Q)$(CC) $(APP_CFLAGS) $(LWIP_CFLAGS) -w -c $(LWIP_DIR)/src/$*.c -o $@
+$(BUILD)/wapps/lwip/%.o: $(LWIP_STAMP) apps/tcpip/port/lwipopts.h apps/tcpip/port/arch/cc.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  WASM-CC lwip/$*")
+	$(Q)$(CC) $(WASM_APP_CFLAGS) $(LWIP_CFLAGS) -w -c $(LWIP_DIR)/src/$*.c -o $@
+TCPIP_KOBJS := $(patsubst apps/%.c,$(BUILD)/kapps/src/%.o,$(wildcard apps/tcpip/*.c))
+TCPIP_WOBJS := $(patsubst apps/%.c,$(BUILD)/wapps/src/%.o,$(wildcard apps/tcpip/*.c))
+$(TCPIP_KOBJS) $(TCPIP_WOBJS): $(LWIP_STAMP)
+$(TCPIP_KOBJS): APP_CFLAGS += $(LWIP_CFLAGS)
+$(TCPIP_WOBJS): WASM_APP_CFLAGS += $(LWIP_CFLAGS)
 
 $(BUILD)/host/wasm-check: tests/wasm/wasm-check.c tests/wasm/read_file.c $(WASM_SRCS) $(WASM_HDRS)
 	@mkdir -p $(@D)

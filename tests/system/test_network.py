@@ -29,3 +29,22 @@ def test_no_card_and_a_legacy_card_are_clear_errors(boot):
     assert match_line(result.output, r'\[virtio_net\] WARN: slot \d+ is a legacy virtio device '
                                      r'\(QEMU: -global virtio-mmio.force-legacy=false\)')
     assert has_line(result.output, '[virtio_net] ERROR: no virtio network card (QEMU: -device virtio-net-device)')
+
+
+TCPIP = '[[app]]\nname = "virtio_net"\n[[app]]\nname = "tcpip"\n'
+
+
+def test_the_stack_gets_its_address_by_dhcp(boot):
+    # lwIP in apps/tcpip, over the ethernet service and the driver, asks
+    # QEMU's user network for an address
+    result = boot(TCPIP, net=True, until='[tcpip] ', linger=0.5, timeout=60)
+    assert has_line(result.output, '[tcpip] 10.0.2.15 by DHCP, gateway 10.0.2.2'), result.output[-2000:]
+
+
+def test_a_static_address_and_a_bad_one(boot):
+    result = boot(TCPIP + '[app.config]\ndhcp = false\naddress = "10.0.2.99"\n', net=True, until='[tcpip] ',
+                  linger=0.5, timeout=60)
+    assert has_line(result.output, '[tcpip] 10.0.2.99 by config, gateway 10.0.2.2'), result.output[-2000:]
+    result = boot(TCPIP + '[app.config]\ndhcp = false\naddress = "10.0.2.999"\n', net=True,
+                  until='[tcpip] ', linger=0.5, timeout=60)
+    assert has_line(result.output, '[tcpip] ERROR: config address: "10.0.2.999" is no IPv4 address')

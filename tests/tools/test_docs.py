@@ -84,3 +84,15 @@ def test_llms_txt_names_every_sdk_function():
 def test_readme_links_llms_txt():
     with open(os.path.join(ROOT, 'README.md')) as f:
         assert '(docs/llms.txt)' in f.read()
+
+
+def test_no_lwip_source_is_committed():
+    # lwIP comes from Debian's source package at build time (tools/fetch_lwip.sh)
+    marks = ('Swedish Institute of Computer Science', 'Adam Dunkels <adam@sics.se>')
+    found = []
+    for path in tracked_files():
+        with open(os.path.join(ROOT, path), errors='replace') as f:
+            text = f.read()
+        if path != 'tests/tools/test_docs.py' and any(mark in text for mark in marks):
+            found.append(path)
+    assert not found, found

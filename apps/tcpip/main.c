@@ -1,0 +1,164 @@
+// tcpip: the TCP/IP stack, lwIP's raw API run by this app's event loop (no
+// OS threads: lwIP is called only from here). Frames come and go as DATA on
+// the ethernet service (apps/virtio_net); lwIP's timers run from a timer
+// object every TICK_MS. The address comes by DHCP, or from config when
+// DHCP is off or has no answer within DHCP_WAIT_MS.
+//
+// This is the stack's first step: the interface comes up, gets its
+// address, and answers ARP and ping. Serving TCP to other apps (the tcpip
+// service) comes next.
+#include <lwip/dhcp.h>
+#include <lwip/etharp.h>
+#include <lwip/init.h>
+#include <lwip/netif.h>
+#include <lwip/pbuf.h>
+#include <lwip/timeouts.h>
+#include <netif/ethernet.h>
+#include <aster/aster.h>
+#include <protocols/ethernet.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TICK_MS 50
+#define DHCP_WAIT_MS 5000
+
+static handle_t ethernet, timer;
+static struct netif netif;
+static struct loop loop;
+static const struct env *env;
+static int64_t started_ns;
+static bool configured;
+
+unsigned tcpip_random(void) { return (unsigned) (sys_time_now() * 2654435761u >> 7); }
+
+u32_t sys_now(void) { return (u32_t) (sys_time_now() / 1000000); }
+
+void tcpip_diag(const char *format, ...) {
+    char text[200];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(text, sizeof(text), format, args);
+    va_end(args);
+    INFO("lwip: %s", text);
+}
+
+void tcpip_assert_failed(const char *message, const char *file, int line) {
+    ERROR("lwip assertion failed: %s (%s:%d)", message, file, line);
+    sys_app_exit(255);
+}
+
+// lwIP hands a frame (a pbuf chain) to the card.
+static err_t link_output(struct netif *nif, struct pbuf *p) {
+    (void) nif;
+    static uint8_t frame[ETHERNET_FRAME_MAX];
+    if (p->tot_len > sizeof(frame))
+        return ERR_BUF;
+    pbuf_copy_partial(p, frame, p->tot_len, 0);
+    error_t err = msg_send_data(ethernet, frame, p->tot_len);
+    return err == OK ? ERR_OK : err == E_FULL ? ERR_MEM : ERR_IF; // TCP sends again later
+}
+
+static err_t init_netif(struct netif *nif) {
+    static struct msg_buffer buf;
+    struct msg request = {.type = MSG_INVOKE}, reply;
+    request.invoke.method = ETHERNET_METHOD_MAC;
+    if (msg_call(ethernet, &request, &buf, &reply, MSG_CALL_TIMEOUT_DEFAULT) != MSG_INVOKE_REPLY
+        || reply.invoke_reply.len != 6)
+        return ERR_IF;
+    memcpy(nif->hwaddr, reply.invoke_reply.data, 6);
+    nif->hwaddr_len = 6;
+    nif->mtu = 1500;
+    nif->name[0] = 'e', nif->name[1] = '0';
+    nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    nif->output = etharp_output;
+    nif->linkoutput = link_output;
+    return ERR_OK;
+}
+
+static void on_status(struct netif *nif) {
+    if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || configured)
+        return;
+    configured = true;
+    char address[16], gateway[16];
+    snprintf(address, sizeof(address), "%s", ip4addr_ntoa(netif_ip4_addr(nif)));
+    snprintf(gateway, sizeof(gateway), "%s", ip4addr_ntoa(netif_ip4_gw(nif)));
+    INFO("%s by %s, gateway %s", address, dhcp_supplied_address(nif) ? "DHCP" : "config", gateway);
+}
+
+static bool parse_address(const char *name, ip4_addr_t *out) {
+    const char *text = env_str(env, name);
+    if (text && ip4addr_aton(text, out))
+        return true;
+    ERROR("config %s: \"%s\" is no IPv4 address", name, text ? text : "");
+    return false;
+}
+
+static void use_static_address(void) {
+    ip4_addr_t address, netmask, gateway;
+    if (!parse_address("address", &address) || !parse_address("netmask", &netmask)
+        || !parse_address("gateway", &gateway))
+        return;
+    dhcp_stop(&netif);
+    netif_set_addr(&netif, &address, &netmask, &gateway);
+}
+
+static void on_tick(struct loop *l, handle_t handle) {
+    (void) l;
+    sys_check_timeouts();
+    if (!configured && netif_dhcp_data(&netif) && sys_time_now() - started_ns > DHCP_WAIT_MS * 1000000ll) {
+        WARN("no DHCP answer in %d ms: using the static address", DHCP_WAIT_MS);
+        use_static_address();
+    }
+    sys_timer_set(handle, TICK_MS * 1000000ll);
+}
+
+// A frame from the card, into lwIP.
+static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
+    (void) l;
+    if (ch != ethernet || len > ETHERNET_FRAME_MAX)
+        return;
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t) len, PBUF_POOL);
+    if (!p)
+        return; // out of buffers: as a full card queue, the frame is lost (TCP sends again)
+    pbuf_take(p, data, (u16_t) len);
+    if (netif.input(p, &netif) != ERR_OK)
+        pbuf_free(p);
+}
+
+static void on_closed(struct loop *l, handle_t ch) {
+    (void) l;
+    if (ch == ethernet) {
+        ERROR("the ethernet service closed");
+        sys_app_exit(1);
+    }
+}
+
+static const struct loop_handlers handlers = {.data = on_data, .closed = on_closed};
+
+void main(struct env *e) {
+    env = e;
+    ethernet = env_channel(env, "ethernet");
+    int64_t t = sys_timer_create();
+    if (IS_ERROR(ethernet) || IS_ERROR(t) || loop_init(&loop, &handlers, env) != OK
+        || loop_add(&loop, ethernet, NULL) != OK || loop_watch(&loop, (handle_t) t, on_tick) != OK) {
+        ERROR("cannot start");
+        sys_app_exit(1);
+    }
+    timer = (handle_t) t;
+    lwip_init();
+    if (!netif_add(&netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL, init_netif, ethernet_input)) {
+        ERROR("no network card behind the ethernet service");
+        sys_app_exit(1);
+    }
+    netif_set_default(&netif);
+    netif_set_status_callback(&netif, on_status);
+    netif_set_up(&netif);
+    netif_set_link_up(&netif);
+    started_ns = sys_time_now();
+    if (env_bool(env, "dhcp"))
+        dhcp_start(&netif);
+    else
+        use_static_address();
+    sys_timer_set(timer, TICK_MS * 1000000ll);
+    loop_run(&loop);
+}

@@ -1,0 +1,37 @@
+// lwIP's configuration for apps/tcpip: the raw API without an OS (NO_SYS:
+// one thread, the app's event loop, calls into lwIP), IPv4 with ARP, DHCP,
+// ICMP, UDP and TCP; lwIP's own heap and pools inside the app's memory.
+#pragma once
+
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define LWIP_IPV4 1
+#define LWIP_IPV6 0
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_DHCP 1
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define LWIP_DNS 0
+#define LWIP_IGMP 0
+#define LWIP_AUTOIP 0
+#define LWIP_STATS 0
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (512 * 1024)
+#define MEMP_NUM_PBUF 64
+#define MEMP_NUM_TCP_PCB 64
+#define MEMP_NUM_TCP_PCB_LISTEN 16
+#define MEMP_NUM_TCP_SEG 256
+#define PBUF_POOL_SIZE 128
+#define TCP_MSS 1460
+#define TCP_WND (16 * TCP_MSS)
+#define TCP_SND_BUF (16 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define LWIP_RAND() ((u32_t) tcpip_random())
+unsigned tcpip_random(void);
