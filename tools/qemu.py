@@ -52,11 +52,15 @@ NET_OPTIONS = ['-netdev', 'user,id=net0', '-device', 'virtio-net-device,netdev=n
                '-global', 'virtio-mmio.force-legacy=false']
 
 
-def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None, net=False):
+def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None, net=False, forwards=()):
+    """`forwards`: (host port, guest port) pairs of TCP forwarded from
+    127.0.0.1 on the host into the guest (with `net`)."""
     cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
            '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
     if net:  # net='legacy': QEMU's default, the legacy virtio-mmio interface
-        cmd += NET_OPTIONS[:4] if net == 'legacy' else NET_OPTIONS
+        options = list(NET_OPTIONS[:4] if net == 'legacy' else NET_OPTIONS)
+        options[1] += ''.join(f',hostfwd=tcp:127.0.0.1:{host}-:{guest}' for host, guest in forwards)
+        cmd += options
     if initrd:
         cmd += ['-initrd', initrd]
     if append:
@@ -134,8 +138,8 @@ class Session:
             out = s.expect('aster$ ')  # what came before the next prompt
     """
 
-    def __init__(self, kernel, initrd=None, memory='128M', append=None):
-        cmd = qemu_command(kernel, append, False, memory, initrd)
+    def __init__(self, kernel, initrd=None, memory='128M', append=None, net=False, forwards=()):
+        cmd = qemu_command(kernel, append, False, memory, initrd, net, forwards)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         os.set_blocking(self.proc.stdout.fileno(), False)

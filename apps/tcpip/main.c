@@ -4,9 +4,7 @@
 // object every TICK_MS. The address comes by DHCP, or from config when
 // DHCP is off or has no answer within DHCP_WAIT_MS.
 //
-// This is the stack's first step: the interface comes up, gets its
-// address, and answers ARP and ping. Serving TCP to other apps (the tcpip
-// service) comes next.
+// It serves TCP to other apps as the tcpip service (service.c).
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/init.h>
@@ -14,6 +12,7 @@
 #include <lwip/pbuf.h>
 #include <lwip/timeouts.h>
 #include <netif/ethernet.h>
+#include "service.h"
 #include <aster/aster.h>
 #include <protocols/ethernet.h>
 #include <stdio.h>
@@ -114,8 +113,11 @@ static void on_tick(struct loop *l, handle_t handle) {
 
 // A frame from the card, into lwIP.
 static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
-    (void) l;
-    if (ch != ethernet || len > ETHERNET_FRAME_MAX)
+    if (ch != ethernet) {
+        service_data(l, ch, data, len);
+        return;
+    }
+    if (len > ETHERNET_FRAME_MAX)
         return;
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t) len, PBUF_POOL);
     if (!p)
@@ -126,14 +128,16 @@ static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
 }
 
 static void on_closed(struct loop *l, handle_t ch) {
-    (void) l;
     if (ch == ethernet) {
         ERROR("the ethernet service closed");
         sys_app_exit(1);
     }
+    service_closed(l, ch);
 }
 
-static const struct loop_handlers handlers = {.data = on_data, .closed = on_closed};
+static const struct loop_handlers handlers = {
+    .open = service_open, .data = on_data, .writable = service_writable, .closed = on_closed,
+};
 
 void main(struct env *e) {
     env = e;

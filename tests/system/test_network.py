@@ -1,9 +1,15 @@
-"""The network card's driver (apps/virtio_net, libs/virtio) on QEMU's user
-network: apps/test_ethernet asks the card's MAC, sends ARP questions for
-the gateway and the DNS server through the ethernet service, and checks
-every answer, in every mode (the driver itself stays out of wasm mode)."""
+"""The network on QEMU's user network, in every mode (the driver itself
+stays out of wasm mode): the card's driver (apps/virtio_net, libs/virtio)
+answers apps/test_ethernet's ARP questions; lwIP in apps/tcpip gets its
+address by DHCP; the host reaches apps/tcp_echo over TCP through a
+forwarded port."""
+import os
+import socket
+import threading
+
 import pytest
-from conftest import has_line, match_line
+import qemu
+from conftest import ISOLATION, KERNEL, has_line, match_line
 
 SYSTEM = '[[app]]\nname = "virtio_net"\n[[app]]\nname = "test_ethernet"\n'
 
@@ -48,3 +54,61 @@ def test_a_static_address_and_a_bad_one(boot):
     result = boot(TCPIP + '[app.config]\ndhcp = false\naddress = "10.0.2.999"\n', net=True,
                   until='[tcpip] ', linger=0.5, timeout=60)
     assert has_line(result.output, '[tcpip] ERROR: config address: "10.0.2.999" is no IPv4 address')
+
+
+ECHO = TCPIP + '[[app]]\nname = "tcp_echo"\n'
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def echo_round_trip(port, data):
+    """Sends `data` on a new connection and reads as much back (a reader
+    thread: both directions are busy at once, as TCP's windows allow)."""
+    got = bytearray()
+    with socket.create_connection(('127.0.0.1', port), timeout=30) as c:
+        def reader():
+            while len(got) < len(data):
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                got.extend(chunk)
+        thread = threading.Thread(target=reader)
+        thread.start()
+        c.sendall(data)
+        thread.join(60)
+    return bytes(got)
+
+
+def test_tcp_from_the_host_through_driver_stack_and_app(tmp_path):
+    # the host connects to a forwarded port; QEMU's user network, the card,
+    # apps/virtio_net, lwIP in apps/tcpip and apps/tcp_echo answer
+    system = tmp_path / 'system.toml'
+    system.write_text(ECHO)
+    image = qemu.build_image(str(system), str(tmp_path / 'echo.img'), isolation=ISOLATION)
+    port = free_port()
+    with qemu.Session(KERNEL, image, net=True, forwards=[(port, 7)]) as q:
+        try:
+            q.expect('[tcpip] 10.0.2.15 by DHCP', 60)
+            assert echo_round_trip(port, b'hello aster') == b'hello aster'
+            data = os.urandom(1 << 20)  # more than every window and queue on the way
+            assert echo_round_trip(port, data) == data
+            # ten connections at once, each its own bytes back
+            blobs = [os.urandom(64 * 1024) for _ in range(10)]
+            results = [None] * 10
+
+            def one(i):
+                results[i] = echo_round_trip(port, blobs[i])
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(10)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(90)
+            assert results == blobs
+        finally:
+            print(q.output[-3000:])

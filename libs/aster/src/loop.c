@@ -80,6 +80,17 @@ static void resume_listening(struct loop *loop) {
 
 error_t loop_add(struct loop *loop, handle_t ch, void *data) { return watch(loop, ch, false, data); }
 
+error_t loop_listen(struct loop *loop, handle_t ch) { return watch(loop, ch, true, NULL); }
+
+error_t loop_want_readable(struct loop *loop, handle_t ch, bool want) {
+    struct loop_channel *entry = find(loop, ch);
+    if (!entry)
+        return E_NOT_FOUND;
+    uint32_t reading = EVENT_READABLE | EVENT_PEER_CLOSED; // the closing waits with the messages
+    entry->events = want ? entry->events | reading : entry->events & ~reading;
+    return sys_poll_update(loop->poll, ch, entry->events);
+}
+
 int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data) {
     if (loop->num_channels == LOOP_MAX_CHANNELS) { // before the client is told it has a channel
         msg_send_abort(ch, call_id, E_FULL);

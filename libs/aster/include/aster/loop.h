@@ -83,6 +83,13 @@ error_t loop_add(struct loop *loop, handle_t ch, void *data);
 // must make it not so (acknowledge the interrupt, re-arm or remove it), or
 // it is called again. loop_remove stops it. E_FULL as for loop_add.
 error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready);
+// Watches `ch` as a listen channel (like the app's exported services): the
+// CONNECTs on it call the connect handler. For a listen channel a server
+// got by OPEN (tcp-listen:...).
+error_t loop_listen(struct loop *loop, handle_t ch);
+// Stops (or starts again) reading `ch`: while stopped, its messages and its
+// peer's closing wait, so a server can take no more than it can pass on.
+error_t loop_want_readable(struct loop *loop, handle_t ch, bool want);
 // Answers OPEN `call_id` on `ch` with a new channel (msg_reply_open) and
 // watches our end with `data`: our end, or an error (the client got ABORT).
 int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data);

@@ -1,0 +1,325 @@
+// The tcpip service: TCP for other apps, over channels.
+//
+//   OPEN "tcp-listen:A.B.C.D:PORT" -> OPEN_REPLY with a listen channel; each
+//        accepted connection arrives on it as CONNECT with the connection's
+//        channel. Closing the listen channel stops listening.
+//   OPEN "tcp:A.B.C.D:PORT"        -> once connected, OPEN_REPLY with the
+//        connection's channel (ABORT E_NO_PEER if refused or unreachable).
+//   On a connection's channel the bytes move as DATA both ways. The app
+//   closing its end closes the connection (after what it sent); the peer
+//   closing it closes the channel (after what it sent arrived). A reset
+//   sends ERROR E_NO_PEER, then closes.
+//
+// Backpressure both ways, nothing dropped: bytes lwIP received are passed
+// on as the app's queue takes them and only then acknowledged to TCP
+// (tcp_recved opens the window); DATA from the app is read only while TCP
+// has room to send it (the channel is not read meanwhile).
+#include "service.h"
+#include <lwip/ip4_addr.h>
+#include <lwip/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONNS_MAX 48
+
+struct conn {
+    bool used;
+    handle_t ch;             // our end of the app's channel (HANDLE_INVALID once closed)
+    struct tcp_pcb *pcb;     // NULL once lwIP let it go
+    bool listener;           // a listen channel: CONNECTs go out on it
+    struct pbuf *incoming;   // received, not yet passed on
+    uint16_t incoming_off;   // bytes of it already passed on
+    bool peer_closed;        // TCP's FIN came: close the channel after `incoming`
+    bool opening;            // an outgoing connection not yet established
+    uint32_t call_id;        // its OPEN, answered when it is
+    handle_t opener;         // the channel that asked for it
+    uint8_t pending[MESSAGE_DATA_MAX]; // DATA taken from the app, waiting for send room
+    size_t pending_len;
+};
+
+static struct conn conns[CONNS_MAX];
+static struct loop *service_loop;
+
+static struct conn *conn_new(void) {
+    for (int i = 0; i < CONNS_MAX; i++)
+        if (!conns[i].used) {
+            memset(&conns[i], 0, sizeof(conns[i]));
+            conns[i].used = true;
+            conns[i].ch = HANDLE_INVALID;
+            return &conns[i];
+        }
+    return NULL;
+}
+
+static struct conn *conn_of(handle_t ch) {
+    for (int i = 0; i < CONNS_MAX; i++)
+        if (conns[i].used && conns[i].ch == ch)
+            return &conns[i];
+    return NULL;
+}
+
+static void conn_free(struct conn *c) {
+    if (c->incoming)
+        pbuf_free(c->incoming);
+    if (c->ch != HANDLE_INVALID)
+        loop_remove(service_loop, c->ch); // closes it: the app sees the end
+    c->used = false;
+}
+
+// The app's end is gone, or TCP's: let go of the pcb (gracefully if it can).
+static void pcb_release(struct conn *c) {
+    if (!c->pcb)
+        return;
+    tcp_arg(c->pcb, NULL);
+    if (c->listener || tcp_close(c->pcb) != ERR_OK) {
+        if (c->listener)
+            tcp_close(c->pcb);
+        else
+            tcp_abort(c->pcb);
+    }
+    c->pcb = NULL;
+}
+
+// Passes received bytes to the app while its queue takes them.
+static void deliver(struct conn *c) {
+    while (c->incoming && c->ch != HANDLE_INVALID) {
+        static uint8_t chunk[MESSAGE_DATA_MAX];
+        uint16_t left = (uint16_t) (c->incoming->tot_len - c->incoming_off);
+        uint16_t n = left < sizeof(chunk) ? left : sizeof(chunk);
+        pbuf_copy_partial(c->incoming, chunk, n, c->incoming_off);
+        error_t err = msg_send_data(c->ch, chunk, n);
+        if (err == E_FULL) {
+            loop_want_writable(service_loop, c->ch, true);
+            return;
+        }
+        if (err) { // the app has gone
+            pbuf_free(c->incoming);
+            c->incoming = NULL;
+            break;
+        }
+        c->incoming_off = (uint16_t) (c->incoming_off + n);
+        if (c->pcb)
+            tcp_recved(c->pcb, n); // the window opens as the app takes the bytes
+        if (c->incoming_off == c->incoming->tot_len) {
+            pbuf_free(c->incoming);
+            c->incoming = NULL;
+            c->incoming_off = 0;
+        }
+    }
+    if (!c->incoming && c->peer_closed && c->ch != HANDLE_INVALID) {
+        pcb_release(c);
+        conn_free(c); // the end of the stream
+    }
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err) {
+    (void) pcb;
+    struct conn *c = arg;
+    if (!c) {
+        if (p)
+            pbuf_free(p);
+        return ERR_OK;
+    }
+    if (!p || err != ERR_OK) {
+        c->peer_closed = true;
+    } else if (c->incoming) {
+        pbuf_cat(c->incoming, p); // still passing on the earlier bytes: these follow
+    } else {
+        c->incoming = p;
+        c->incoming_off = 0;
+    }
+    deliver(c);
+    return ERR_OK;
+}
+
+// Sends what the app gave while TCP has room; reads the app again once
+// nothing waits.
+static void send_pending(struct conn *c) {
+    if (!c->pending_len || !c->pcb)
+        return;
+    if (tcp_sndbuf(c->pcb) < c->pending_len)
+        return; // on_sent calls again
+    if (tcp_write(c->pcb, c->pending, (u16_t) c->pending_len, TCP_WRITE_FLAG_COPY) != ERR_OK)
+        return;
+    tcp_output(c->pcb);
+    c->pending_len = 0;
+    loop_want_readable(service_loop, c->ch, true);
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len) {
+    (void) pcb, (void) len;
+    if (arg)
+        send_pending(arg);
+    return ERR_OK;
+}
+
+static void on_error(void *arg, err_t err) {
+    (void) err;
+    struct conn *c = arg;
+    if (!c)
+        return;
+    c->pcb = NULL; // lwIP has freed it
+    if (c->opening) {
+        msg_send_abort(c->opener, c->call_id, E_NO_PEER);
+        c->used = false;
+        return;
+    }
+    if (c->ch != HANDLE_INVALID)
+        msg_send_error(c->ch, E_NO_PEER);
+    conn_free(c);
+}
+
+static void watch_pcb(struct conn *c, struct tcp_pcb *pcb) {
+    c->pcb = pcb;
+    tcp_arg(pcb, c);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_error);
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
+    struct conn *listener = arg, *c = listener && err == ERR_OK ? conn_new() : NULL;
+    handle_t mine, theirs;
+    if (!c || sys_channel_create(&mine, &theirs) != OK) {
+        if (c)
+            c->used = false;
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    if (msg_send_connect(listener->ch, theirs) != OK || loop_add(service_loop, mine, NULL) != OK) {
+        sys_handle_close(theirs);
+        sys_handle_close(mine);
+        c->used = false;
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    c->ch = mine;
+    watch_pcb(c, pcb);
+    return ERR_OK;
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
+    (void) pcb;
+    struct conn *c = arg;
+    c->opening = false;
+    int64_t mine = err == ERR_OK ? loop_reply_open(service_loop, c->opener, c->call_id, NULL) : E_NO_PEER;
+    if (IS_ERROR(mine)) {
+        if (err != ERR_OK)
+            msg_send_abort(c->opener, c->call_id, E_NO_PEER);
+        pcb_release(c);
+        c->used = false;
+        return ERR_ABRT;
+    }
+    c->ch = (handle_t) mine;
+    return ERR_OK;
+}
+
+// "A.B.C.D:PORT" (`len` bytes): the address and the port, or false.
+static bool parse_endpoint(const char *text, size_t len, ip_addr_t *address, uint16_t *port) {
+    char copy[32];
+    const char *colon = memchr(text, ':', len);
+    if (!colon || len >= sizeof(copy) || colon == text)
+        return false;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    copy[colon - text] = '\0';
+    char *end;
+    long value = strtol(copy + (colon - text) + 1, &end, 10);
+    if (*end || value <= 0 || value > 65535 || !ipaddr_aton(copy, address))
+        return false;
+    *port = (uint16_t) value;
+    return true;
+}
+
+static bool starts(const char *uri, size_t len, const char *prefix, size_t *skip) {
+    size_t n = strlen(prefix);
+    *skip = n;
+    return len > n && memcmp(uri, prefix, n) == 0;
+}
+
+void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
+    service_loop = loop;
+    size_t skip;
+    ip_addr_t address;
+    uint16_t port;
+    bool listen = starts(uri, len, "tcp-listen:", &skip);
+    if (!listen && !starts(uri, len, "tcp:", &skip)) {
+        msg_send_abort(ch, call_id, E_NOT_SUPPORTED);
+        return;
+    }
+    if (!parse_endpoint(uri + skip, len - skip, &address, &port)) {
+        msg_send_abort(ch, call_id, E_INVALID_ARG);
+        return;
+    }
+    struct conn *c = conn_new();
+    struct tcp_pcb *pcb = c ? tcp_new() : NULL;
+    if (!pcb) {
+        if (c)
+            c->used = false;
+        msg_send_abort(ch, call_id, E_NO_MEMORY);
+        return;
+    }
+    if (!listen) {
+        c->opening = true;
+        c->call_id = call_id;
+        c->opener = ch;
+        watch_pcb(c, pcb);
+        if (tcp_connect(pcb, &address, port, on_connected) != ERR_OK) {
+            pcb_release(c);
+            c->used = false;
+            msg_send_abort(ch, call_id, E_NO_MEMORY);
+        }
+        return;
+    }
+    struct tcp_pcb *listening = tcp_bind(pcb, &address, port) == ERR_OK ? tcp_listen(pcb) : NULL;
+    if (!listening) {
+        tcp_abort(pcb);
+        c->used = false;
+        msg_send_abort(ch, call_id, E_ALREADY_EXISTS); // the port is taken
+        return;
+    }
+    int64_t mine = msg_reply_open(ch, call_id);
+    if (IS_ERROR(mine) || loop_add(loop, (handle_t) mine, NULL) != OK) {
+        if (!IS_ERROR(mine))
+            sys_handle_close((handle_t) mine);
+        tcp_close(listening);
+        c->used = false;
+        return;
+    }
+    c->ch = (handle_t) mine;
+    c->listener = true;
+    c->pcb = listening;
+    tcp_arg(listening, c);
+    tcp_accept(listening, on_accept);
+}
+
+void service_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
+    (void) loop;
+    struct conn *c = conn_of(ch);
+    if (!c || c->listener || !c->pcb || len == 0)
+        return;
+    memcpy(c->pending, data, len); // (len <= MESSAGE_DATA_MAX)
+    c->pending_len = len;
+    loop_want_readable(service_loop, ch, false); // no more until this is sent
+    send_pending(c);
+}
+
+void service_writable(struct loop *loop, handle_t ch) {
+    loop_want_writable(loop, ch, false);
+    struct conn *c = conn_of(ch);
+    if (c)
+        deliver(c);
+}
+
+void service_closed(struct loop *loop, handle_t ch) {
+    (void) loop;
+    struct conn *c = conn_of(ch);
+    if (!c)
+        return;
+    c->ch = HANDLE_INVALID; // the loop closes it
+    pcb_release(c);
+    if (c->incoming)
+        pbuf_free(c->incoming);
+    c->incoming = NULL;
+    c->used = false;
+}
