@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONNS_MAX 48
+#define CONNS_MAX 200
 
 struct conn {
     bool used;

@@ -3,13 +3,17 @@ stays out of wasm mode): the card's driver (apps/virtio_net, libs/virtio)
 answers apps/test_ethernet's ARP questions; lwIP in apps/tcpip gets its
 address by DHCP; the host reaches apps/tcp_echo over TCP through a
 forwarded port."""
+import hashlib
 import os
 import socket
+import subprocess
 import threading
 
 import pytest
 import qemu
-from conftest import ISOLATION, KERNEL, has_line, match_line
+from conftest import ISOLATION, KERNEL, ROOT, has_line, lines_matching, match_line
+
+HELLO = open(os.path.join(ROOT, 'rootfs', 'hello.txt'), 'rb').read()
 
 SYSTEM = '[[app]]\nname = "virtio_net"\n[[app]]\nname = "test_ethernet"\n'
 
@@ -110,5 +114,73 @@ def test_tcp_from_the_host_through_driver_stack_and_app(tmp_path):
             for t in threads:
                 t.join(90)
             assert results == blobs
+        finally:
+            print(q.output[-3000:])
+
+
+HTTP = TCPIP + '[[app]]\nname = "fs"\n[[app]]\nname = "http_server"\n'
+
+
+def curl(*args):
+    return subprocess.run(['curl', '-s', '--max-time', '60', *args], capture_output=True)
+
+
+def raw_request(port, request):
+    """Sends bytes as they are and returns the whole answer (the server
+    closes after an error)."""
+    with socket.create_connection(('127.0.0.1', port), timeout=30) as c:
+        c.sendall(request)
+        answer = b''
+        while chunk := c.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_http_from_the_host(tmp_path):
+    # apps/http_server over the stack: the index, /status, a file, a 10 MiB
+    # file byte for byte, 100 connections at once, and malformed requests
+    (tmp_path / 'files').mkdir()
+    big = os.urandom(10 << 20)
+    (tmp_path / 'files' / 'big.bin').write_bytes(big)
+    system = tmp_path / 'system.toml'
+    system.write_text(HTTP)
+    image = qemu.build_image(str(system), str(tmp_path / 'http.img'),
+                             [os.path.join(ROOT, 'rootfs'), str(tmp_path / 'files')], isolation=ISOLATION)
+    port = free_port()
+    url = f'http://127.0.0.1:{port}'
+    with qemu.Session(KERNEL, image, net=True, forwards=[(port, 80)], memory='256M') as q:
+        try:
+            q.expect('[tcpip] 10.0.2.15 by DHCP', 60)
+            index = curl(url + '/').stdout.decode()
+            assert '<h1>Aster</h1>' in index and '<a href="/hello.txt">hello.txt</a>' in index
+            status = curl(url + '/status').stdout.decode()
+            assert lines_matching(status, r'http_server\s+(kernel|user|wasm|vm)\s+running\s+.*'), status
+            assert lines_matching(status, r'virtio_net\s+\S+\s+running\s+.*'), status
+            assert curl(url + '/hello.txt').stdout == HELLO
+            got = curl(url + '/big.bin').stdout
+            assert hashlib.sha256(got).hexdigest() == hashlib.sha256(big).hexdigest()
+            # keep-alive: two requests on one connection (curl reuses it)
+            two = curl(url + '/hello.txt', url + '/hello.txt').stdout
+            assert two == HELLO + HELLO
+            # 100 connections at once, each answered whole
+            answers = [None] * 100
+
+            def one(i):
+                answers[i] = raw_request(port, b'GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(100)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+            assert all(a and a.startswith(b'HTTP/1.1 200 OK') for a in answers)
+            # mistakes get their 4xx, and the server goes on
+            for request, status_line in ((b'GARBAGE\r\n\r\n', b'HTTP/1.1 400 '),
+                                         (b'GET /x HTTP/9.9\r\n\r\n', b'HTTP/1.1 400 '),
+                                         (b'POST / HTTP/1.1\r\n\r\n', b'HTTP/1.1 405 '),
+                                         (b'GET /../etc HTTP/1.1\r\n\r\n', b'HTTP/1.1 400 '),
+                                         (b'GET /missing HTTP/1.1\r\n\r\n', b'HTTP/1.1 404 '),
+                                         (b'GET / HTTP/1.1\r\nX: ' + b'a' * 9000 + b'\r\n\r\n', b'HTTP/1.1 431 ')):
+                assert raw_request(port, request).startswith(status_line), request[:40]
+            assert curl(url + '/hello.txt').stdout == HELLO
         finally:
             print(q.output[-3000:])

@@ -20,7 +20,7 @@
 #include <aster/env.h>
 #include <aster/message.h>
 
-#define LOOP_MAX_CHANNELS 64
+#define LOOP_MAX_CHANNELS 256
 
 struct loop;
 

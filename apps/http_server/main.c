@@ -1,0 +1,324 @@
+// http_server: HTTP/1.1 over the tcpip service. GET and HEAD of / (an index
+// of the files), /status (the running apps: mode, state, threads, handles,
+// memory; and the uptime) and any file of the fs server (streamed from it
+// as the connection takes the bytes, in chunked encoding). Connections stay
+// open for more requests (keep-alive) unless the client says close. A
+// malformed request gets 400, one too long 431 or 414, another method
+// 405, a missing file 404; each is answered, and the server goes on.
+#include <aster/aster.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CONNS_MAX 160
+#define REQUEST_MAX 8192
+#define PATH_MAX_LEN 1024
+
+struct conn {
+    handle_t ch;             // the TCP connection's channel (HANDLE_INVALID: slot free)
+    handle_t file;           // a file being streamed to it, or HANDLE_INVALID
+    bool head;               // the request was HEAD: headers only
+    bool close_after;        // Connection: close, or an error answer
+    char request[REQUEST_MAX];
+    size_t request_len;
+    char out[2 * MESSAGE_DATA_MAX + 64]; // reply bytes waiting for room in the connection's queue
+    size_t out_len;
+};
+
+static struct conn conns[CONNS_MAX];
+static handle_t fs;
+static struct loop loop;
+static int64_t started_ns;
+
+static struct conn *conn_of(handle_t ch) {
+    for (int i = 0; i < CONNS_MAX; i++)
+        if (conns[i].ch != HANDLE_INVALID && (conns[i].ch == ch || conns[i].file == ch))
+            return &conns[i];
+    return NULL;
+}
+
+static void conn_close(struct conn *c) {
+    if (c->file != HANDLE_INVALID)
+        loop_remove(&loop, c->file);
+    if (c->ch != HANDLE_INVALID)
+        loop_remove(&loop, c->ch); // closes the TCP connection
+    c->ch = c->file = HANDLE_INVALID;
+}
+
+// Sends what waits in `out`, a message at a time; true once all is gone.
+// While some waits, neither the connection nor the file is read.
+static bool flush(struct conn *c) {
+    while (c->out_len > 0 && c->ch != HANDLE_INVALID) {
+        size_t n = c->out_len < MESSAGE_DATA_MAX ? c->out_len : MESSAGE_DATA_MAX;
+        error_t err = msg_send_data(c->ch, c->out, n);
+        if (err == E_FULL) {
+            loop_want_writable(&loop, c->ch, true);
+            loop_want_readable(&loop, c->ch, false);
+            if (c->file != HANDLE_INVALID)
+                loop_want_readable(&loop, c->file, false);
+            return false;
+        }
+        if (err) {
+            conn_close(c);
+            return false;
+        }
+        memmove(c->out, c->out + n, c->out_len - n);
+        c->out_len -= n;
+    }
+    return c->ch != HANDLE_INVALID;
+}
+
+// Queues bytes for the connection (at most a message and a chunk's framing
+// beyond what waits: the callers send no more while something waits) and
+// sends what it can.
+static bool send_bytes(struct conn *c, const void *data, size_t len) {
+    if (c->out_len + len > sizeof(c->out)) { // cannot happen: see above
+        conn_close(c);
+        return false;
+    }
+    memcpy(c->out + c->out_len, data, len);
+    c->out_len += len;
+    return flush(c);
+}
+
+static void send_text(struct conn *c, const char *status, const char *type, const char *body, size_t len) {
+    static char reply[MESSAGE_DATA_MAX];
+    int n = snprintf(reply, sizeof(reply),
+                     "HTTP/1.1 %s\r\nServer: aster\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s\r\n", status,
+                     type, len, c->close_after ? "Connection: close\r\n" : "");
+    size_t room = sizeof(reply) - (size_t) n;
+    size_t body_len = c->head ? 0 : len < room ? len : room;
+    memcpy(reply + n, body, body_len);
+    send_bytes(c, reply, (size_t) n + body_len);
+}
+
+static void send_error(struct conn *c, const char *status) {
+    char body[128];
+    int n = snprintf(body, sizeof(body), "%s\n", status);
+    c->close_after = true;
+    send_text(c, status, "text/plain", body, (size_t) n);
+}
+
+static const char *const mode_names[] = {"kernel", "user", "wasm", "vm"};
+
+static void send_status(struct conn *c) {
+    static struct app_info apps[64];
+    static char body[MESSAGE_DATA_MAX - 256];
+    int64_t count = sys_app_list(apps, 64);
+    int64_t uptime = (sys_time_now() - started_ns) / 1000000000;
+    size_t n = (size_t) snprintf(body, sizeof(body), "uptime %lld s\n%-16s %-6s %-7s %7s %7s %9s\n",
+                                 (long long) uptime, "APP", "MODE", "STATE", "THREADS", "HANDLES", "MEMORY");
+    for (int64_t i = 0; i < count && i < 64 && n < sizeof(body); i++)
+        n += (size_t) snprintf(body + n, sizeof(body) - n, "%-16s %-6s %-7s %7u %7u %8luK\n", apps[i].name,
+                               apps[i].mode < 4 ? mode_names[apps[i].mode] : "?",
+                               apps[i].state == APP_STATE_ENDING ? "ending" : "running", apps[i].threads,
+                               apps[i].handles, (unsigned long) ((apps[i].memory + 1023) / 1024));
+    send_text(c, "200 OK", "text/plain", body, n < sizeof(body) ? n : sizeof(body) - 1);
+}
+
+// The index: the names under / of the fs server, as links.
+static void send_index(struct conn *c) {
+    static char body[MESSAGE_DATA_MAX - 256], names[MESSAGE_DATA_MAX];
+    size_t got = 0;
+    int64_t listing = msg_call_open(fs, "dir:/", MSG_CALL_TIMEOUT_DEFAULT);
+    if (!IS_ERROR(listing)) {
+        static struct stream in;
+        stream_open(&in, (handle_t) listing);
+        int64_t n;
+        while ((n = stream_read(&in, names + got, sizeof(names) - got)) > 0 && got + (size_t) n < sizeof(names))
+            got += (size_t) n;
+        stream_close(&in);
+    }
+    size_t n = (size_t) snprintf(body, sizeof(body), "<!DOCTYPE html>\n<title>Aster</title>\n<h1>Aster</h1>\n"
+                                                     "<p>Served by http_server, an app of Aster.</p>\n<ul>\n");
+    for (char *name = names; name < names + got && n < sizeof(body);) {
+        char *end = memchr(name, '\n', (size_t) (names + got - name));
+        if (!end)
+            break;
+        *end = '\0';
+        n += (size_t) snprintf(body + n, sizeof(body) - n, "<li><a href=\"/%s\">%s</a>\n", name, name);
+        name = end + 1;
+    }
+    if (n < sizeof(body))
+        n += (size_t) snprintf(body + n, sizeof(body) - n, "<li><a href=\"/status\">status</a>\n</ul>\n");
+    send_text(c, "200 OK", "text/html", body, n < sizeof(body) ? n : sizeof(body) - 1);
+}
+
+// A file: the headers now, the body as chunks while the fs server streams it.
+static void send_file(struct conn *c, const char *path) {
+    char uri[PATH_MAX_LEN + 8];
+    snprintf(uri, sizeof(uri), "file:%s", path);
+    int64_t file = msg_call_open(fs, uri, MSG_CALL_TIMEOUT_DEFAULT);
+    if (file == E_NOT_FOUND || file == E_INVALID_ARG) {
+        send_error(c, "404 Not Found");
+        return;
+    }
+    if (IS_ERROR(file) || (!c->head && loop_add(&loop, (handle_t) file, NULL) != OK)) {
+        if (!IS_ERROR(file))
+            sys_handle_close((handle_t) file);
+        send_error(c, "503 Service Unavailable");
+        return;
+    }
+    char headers[256];
+    int n = snprintf(headers, sizeof(headers),
+                     "HTTP/1.1 200 OK\r\nServer: aster\r\nContent-Type: application/octet-stream\r\n"
+                     "Transfer-Encoding: chunked\r\n%s\r\n", c->close_after ? "Connection: close\r\n" : "");
+    if (c->head) {
+        sys_handle_close((handle_t) file);
+        send_bytes(c, headers, (size_t) n);
+        return;
+    }
+    c->file = (handle_t) file;
+    loop_want_readable(&loop, c->ch, false); // the next request waits for this answer
+    send_bytes(c, headers, (size_t) n);
+}
+
+static bool is_token_char(char ch) { return ch > ' ' && ch < 0x7f; }
+
+// Answers the first complete request in the buffer; false if none is.
+static bool serve_one(struct conn *c) {
+    char *end = NULL;
+    for (size_t i = 0; i + 3 < c->request_len; i++)
+        if (memcmp(c->request + i, "\r\n\r\n", 4) == 0) {
+            end = c->request + i;
+            break;
+        }
+    if (!end) {
+        if (c->request_len == sizeof(c->request))
+            send_error(c, "431 Request Header Fields Too Large");
+        return false;
+    }
+    size_t used = (size_t) (end - c->request) + 4;
+    *end = '\0';
+    char *line_end = strstr(c->request, "\r\n");
+    if (line_end)
+        *line_end = '\0';
+    // METHOD SP PATH SP HTTP/1.x
+    char *method = c->request, *path = strchr(method, ' '), *version = path ? strchr(path + 1, ' ') : NULL;
+    bool ok = path && version && path > method;
+    if (ok) {
+        *path++ = '\0';
+        *version++ = '\0';
+        ok = path[0] == '/' && (strcmp(version, "HTTP/1.1") == 0 || strcmp(version, "HTTP/1.0") == 0);
+        for (char *p = path; ok && *p; p++)
+            ok = is_token_char(*p);
+    }
+    const char *headers = line_end ? line_end + 2 : "";
+    c->close_after = !ok || (version && strcmp(version, "HTTP/1.0") == 0) || strstr(headers, "Connection: close")
+                  || strstr(headers, "connection: close");
+    c->head = ok && strcmp(method, "HEAD") == 0;
+    if (!ok)
+        send_error(c, "400 Bad Request");
+    else if (strcmp(method, "GET") != 0 && !c->head)
+        send_error(c, "405 Method Not Allowed");
+    else if (strlen(path) > PATH_MAX_LEN)
+        send_error(c, "414 URI Too Long");
+    else if (strstr(path, ".."))
+        send_error(c, "400 Bad Request");
+    else if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
+        send_index(c);
+    else if (strcmp(path, "/status") == 0)
+        send_status(c);
+    else
+        send_file(c, path);
+    if (c->ch == HANDLE_INVALID)
+        return false;
+    memmove(c->request, c->request + used, c->request_len - used);
+    c->request_len -= used;
+    return true;
+}
+
+// Answers what is buffered, as long as nothing is still going out.
+static void serve(struct conn *c) {
+    while (c->ch != HANDLE_INVALID && c->file == HANDLE_INVALID && c->out_len == 0 && !c->close_after
+           && serve_one(c))
+        ;
+    if (c->ch != HANDLE_INVALID && c->close_after && c->file == HANDLE_INVALID && c->out_len == 0)
+        conn_close(c);
+}
+
+static bool on_connect(struct loop *l, handle_t ch) {
+    (void) l;
+    for (int i = 0; i < CONNS_MAX; i++)
+        if (conns[i].ch == HANDLE_INVALID) {
+            memset(&conns[i], 0, sizeof(conns[i]));
+            conns[i].ch = ch;
+            conns[i].file = HANDLE_INVALID;
+            return true;
+        }
+    return false; // busy: the client sees the connection close
+}
+
+// A chunk of chunked encoding around `data` (one message of the file).
+static void send_chunk(struct conn *c, const void *data, size_t len) {
+    static char chunk[MESSAGE_DATA_MAX + 32];
+    int n = snprintf(chunk, 32, "%zx\r\n", len);
+    memcpy(chunk + n, data, len);
+    memcpy(chunk + n + len, "\r\n", 2);
+    send_bytes(c, chunk, (size_t) n + len + 2);
+}
+
+static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
+    (void) l;
+    struct conn *c = conn_of(ch);
+    if (!c)
+        return;
+    if (ch == c->file) { // a message of the file being streamed: one chunk
+        if (len)
+            send_chunk(c, data, len);
+        return;
+    }
+    size_t room = sizeof(c->request) - c->request_len;
+    size_t n = len < room ? len : room;
+    memcpy(c->request + c->request_len, data, n);
+    c->request_len += n;
+    serve(c);
+}
+
+static void on_writable(struct loop *l, handle_t ch) {
+    struct conn *c = conn_of(ch);
+    if (!c || ch != c->ch || !flush(c))
+        return; // still waiting (or closed)
+    loop_want_writable(l, ch, false);
+    if (c->file != HANDLE_INVALID)
+        loop_want_readable(l, c->file, true);
+    else
+        loop_want_readable(l, c->ch, true);
+    serve(c);
+}
+
+static void on_closed(struct loop *l, handle_t ch) {
+    (void) l;
+    struct conn *c = conn_of(ch);
+    if (!c)
+        return;
+    if (ch == c->file) { // the end of the file: the last chunk
+        c->file = HANDLE_INVALID; // the loop closes it
+        if (send_bytes(c, "0\r\n\r\n", 5) && c->ch != HANDLE_INVALID) {
+            loop_want_readable(l, c->ch, true);
+            serve(c);
+        }
+        return;
+    }
+    c->ch = HANDLE_INVALID; // the client left (the loop closes its channel)
+    if (c->file != HANDLE_INVALID)
+        loop_remove(l, c->file);
+    c->file = HANDLE_INVALID;
+}
+
+static const struct loop_handlers handlers = {
+    .connect = on_connect, .data = on_data, .writable = on_writable, .closed = on_closed,
+};
+
+void main(struct env *env) {
+    started_ns = sys_time_now();
+    fs = env_channel(env, "fs");
+    char uri[40];
+    snprintf(uri, sizeof(uri), "tcp-listen:0.0.0.0:%d", (int) env_int(env, "port"));
+    int64_t listener = msg_call_open(env_channel(env, "tcpip"), uri, MSG_CALL_TIMEOUT_DEFAULT);
+    if (IS_ERROR(listener) || loop_init(&loop, &handlers, NULL) != OK || loop_listen(&loop, (handle_t) listener)) {
+        ERROR("cannot listen on %s: %s", uri, error_text(listener));
+        sys_app_exit(1);
+    }
+    INFO("serving http on port %d", (int) env_int(env, "port"));
+    loop_run(&loop);
+}
