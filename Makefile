@@ -247,6 +247,7 @@ $(BUILD)/kernel.elf: $(LINK_INPUTS) kernel/arch/riscv64/kernel.ld tools/ksyms.py
 # of rootfs/ into a boot image (docs/image-format.md). SYSTEM picks another
 # manifest; ISOLATION=user|kernel|... overrides every app's mode.
 SYSTEM ?= system.toml
+HTTP_PORT ?= 8080 # make run: the host's 127.0.0.1:HTTP_PORT reaches port 80 in the guest
 ISOLATION ?=
 IMAGE := $(BUILD)/systems/$(notdir $(basename $(SYSTEM))).img
 MKIMAGE := $(PYTHON) tools/mkimage.py --apps apps --rootfs rootfs --rootfs $(BUILD)/rootfs \
@@ -263,7 +264,7 @@ check-specs: programs $(BUILD)/.setup-done
 	$(Q)for system in system.toml systems/*.toml; do $(MKIMAGE) --system $$system --check-only || exit 1; done
 
 run: kernel image
-	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --image $(IMAGE)
+	$(Q)$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --image $(IMAGE) --http-port $(HTTP_PORT)
 
 debug: kernel image
 	$(Q)sh tools/debug.sh $(BUILD)/kernel.elf -initrd $(IMAGE)

@@ -205,6 +205,19 @@ class Session:
                 raise TimeoutError(f'no {pattern!r} in {timeout} s; the output ends:\n{self.output[-3000:]}')
             time.sleep(0.01)
 
+    def wait_for(self, *texts, timeout=30):
+        """Waits until every one of `texts` has appeared (anywhere, in any
+        order); what came so far counts as consumed."""
+        deadline = time.monotonic() + timeout
+        while not all(text in self.output for text in texts):
+            self._read()
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise TimeoutError(f'not all of {texts} in {timeout} s; the output ends:\n{self.output[-3000:]}')
+            time.sleep(0.01)
+        time.sleep(0.2)  # the rest of those lines
+        self._read()
+        self.seen = len(self.output)
+
     def wait_exit(self, timeout=30):
         """Waits for QEMU to end (the system powered off); its status."""
         try:

@@ -101,15 +101,19 @@ def shell(tmp_path):
     and returns a ShellSession at the shell's first prompt."""
     sessions = []
 
-    def start(system='system.toml', rootfs=(), memory='128M'):
+    def start(system='system.toml', rootfs=(), memory='128M', forwards=()):
         path = os.path.join(ROOT, system)
         if '\n' in system:
             path = tmp_path / 'system.toml'
             path.write_text(system)
         image = qemu.build_image(str(path), str(tmp_path / 'shell.img'), list(rootfs), None)
-        session = ShellSession(KERNEL, image, memory=memory)
+        session = ShellSession(KERNEL, image, memory=memory, net=True, forwards=forwards)  # it has a network
         sessions.append(session)
         session.expect(ShellSession.PROMPT, timeout=60)
+        # the default system's network comes up beside the shell: wait for
+        # its lines, so that they do not fall into a command's output
+        if system == 'system.toml' or 'name = "http_server"' in str(system):
+            session.wait_for('[tcpip] ', '[http_server] serving', timeout=60)
         return session
 
     yield start

@@ -4,6 +4,8 @@ takes the keys through the UART's interrupt, the shell edits the line and
 runs each command as apps spawned at run time."""
 import os
 import re
+import socket
+import subprocess
 import time
 
 import pytest
@@ -211,3 +213,21 @@ def test_a_wasm_driver_is_refused_clearly(boot):
                   isolation=False, until='[shell]', linger=1)
     assert has_line(result.output, '[console] ERROR: cannot drive the serial port: E_NOT_SUPPORTED')
     assert has_line(result.output, '[shell] ERROR: the console is gone')
+
+
+def test_the_default_system_serves_the_web(shell):
+    # make run's system: curl on the host reaches http_server through the
+    # forwarded port, while the shell runs beside it
+    probe = socket.socket()
+    probe.bind(('127.0.0.1', 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    s = shell(forwards=[(port, 80)])
+    url = f'http://127.0.0.1:{port}'
+    curl = subprocess.run(['curl', '-s', '--max-time', '30', url + '/'], capture_output=True)
+    assert b'<h1>Aster</h1>' in curl.stdout, curl
+    status = subprocess.run(['curl', '-s', '--max-time', '30', url + '/status'],
+                            capture_output=True).stdout.decode()
+    for app, mode in (('virtio_net', 'user'), ('tcpip', 'kernel'), ('http_server', 'kernel'), ('shell', 'kernel')):
+        assert lines_matching(status, rf'{app}\s+{mode}\s+running\s+.*'), status
+    assert has_line(s.run('echo still here'), 'still here')
