@@ -315,7 +315,9 @@ void main(struct env *env) {
     char uri[40];
     snprintf(uri, sizeof(uri), "tcp-listen:0.0.0.0:%d", (int) env_int(env, "port"));
     int64_t listener = msg_call_open(env_channel(env, "tcpip"), uri, MSG_CALL_TIMEOUT_DEFAULT);
-    if (IS_ERROR(listener) || loop_init(&loop, &handlers, NULL) != OK || loop_listen(&loop, (handle_t) listener)) {
+    static struct loop_channel room[2 * CONNS_MAX + 1]; // connections, the files they stream, the listener
+    if (IS_ERROR(listener) || loop_init(&loop, &handlers, NULL) != OK
+        || loop_set_room(&loop, room, 2 * CONNS_MAX + 1) != OK || loop_listen(&loop, (handle_t) listener)) {
         ERROR("cannot listen on %s: %s", uri, error_text(listener));
         sys_app_exit(1);
     }

@@ -143,8 +143,9 @@ void main(struct env *e) {
     env = e;
     ethernet = env_channel(env, "ethernet");
     int64_t t = sys_timer_create();
+    static struct loop_channel room[256]; // the ethernet, the timer, clients, listeners, connections
     if (IS_ERROR(ethernet) || IS_ERROR(t) || loop_init(&loop, &handlers, env) != OK
-        || loop_add(&loop, ethernet, NULL) != OK || loop_watch(&loop, (handle_t) t, on_tick) != OK) {
+        || loop_set_room(&loop, room, 256) != OK || loop_add(&loop, ethernet, NULL) != OK || loop_watch(&loop, (handle_t) t, on_tick) != OK) {
         ERROR("cannot start");
         sys_app_exit(1);
     }

@@ -31,7 +31,7 @@ static struct loop_channel *find(struct loop *loop, handle_t ch) {
 }
 
 static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
-    if (loop->num_channels == LOOP_MAX_CHANNELS)
+    if (loop->num_channels == loop->room)
         return E_FULL;
     uint32_t events = EVENT_READABLE | EVENT_PEER_CLOSED;
     error_t err = sys_poll_add(loop->poll, ch, events);
@@ -42,7 +42,7 @@ static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
 }
 
 error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready) {
-    if (loop->num_channels == LOOP_MAX_CHANNELS)
+    if (loop->num_channels == loop->room)
         return E_FULL;
     error_t err = sys_poll_add(loop->poll, handle, EVENT_READABLE);
     if (err)
@@ -54,6 +54,8 @@ error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready) {
 error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env) {
     memset(loop, 0, sizeof(*loop));
     loop->handlers = handlers;
+    loop->channels = loop->inline_channels;
+    loop->room = LOOP_MAX_CHANNELS;
     int64_t poll = sys_poll_create();
     if (IS_ERROR(poll))
         return poll;
@@ -80,6 +82,15 @@ static void resume_listening(struct loop *loop) {
 
 error_t loop_add(struct loop *loop, handle_t ch, void *data) { return watch(loop, ch, false, data); }
 
+error_t loop_set_room(struct loop *loop, struct loop_channel *channels, uint32_t count) {
+    if (count < loop->num_channels || !channels)
+        return E_INVALID_ARG;
+    memcpy(channels, loop->channels, loop->num_channels * sizeof(*channels));
+    loop->channels = channels;
+    loop->room = count;
+    return OK;
+}
+
 error_t loop_listen(struct loop *loop, handle_t ch) { return watch(loop, ch, true, NULL); }
 
 error_t loop_want_readable(struct loop *loop, handle_t ch, bool want) {
@@ -92,7 +103,7 @@ error_t loop_want_readable(struct loop *loop, handle_t ch, bool want) {
 }
 
 int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data) {
-    if (loop->num_channels == LOOP_MAX_CHANNELS) { // before the client is told it has a channel
+    if (loop->num_channels == loop->room) { // before the client is told it has a channel
         msg_send_abort(ch, call_id, E_FULL);
         return E_FULL;
     }

@@ -20,7 +20,7 @@
 #include <aster/env.h>
 #include <aster/message.h>
 
-#define LOOP_MAX_CHANNELS 256
+#define LOOP_MAX_CHANNELS 64 // what a loop watches, unless the app gives more room (loop_set_room)
 
 struct loop;
 
@@ -68,7 +68,9 @@ struct loop {
     void *data;       // the app's, for the whole loop
     bool stopped;
     uint32_t num_channels;
-    struct loop_channel channels[LOOP_MAX_CHANNELS];
+    uint32_t room;                  // entries in `channels`
+    struct loop_channel *channels;  // `inline_channels`, or the app's array (loop_set_room)
+    struct loop_channel inline_channels[LOOP_MAX_CHANNELS];
     struct msg_buffer buffer;
     int64_t warn_window;   // start of the current second of warnings (ns)
     uint32_t warnings;     // warnings logged in it
@@ -77,7 +79,12 @@ struct loop {
 
 // Sets up the loop and watches every listen channel in `env` (NULL: none).
 error_t loop_init(struct loop *loop, const struct loop_handlers *handlers, const struct env *env);
-// Watches `ch` for messages and its peer's closing. E_FULL past LOOP_MAX_CHANNELS.
+// Lets the loop watch up to `count` channels, in the app's `channels` array
+// (static, for the life of the loop), instead of LOOP_MAX_CHANNELS: for a
+// server of many connections. Call it after loop_init, before loop_run;
+// what is watched already moves over. E_INVALID_ARG if `count` is smaller.
+error_t loop_set_room(struct loop *loop, struct loop_channel *channels, uint32_t count);
+// Watches `ch` for messages and its peer's closing. E_FULL past the loop's room.
 error_t loop_add(struct loop *loop, handle_t ch, void *data);
 // Calls `ready` whenever `handle` (not a channel) is READABLE; the handler
 // must make it not so (acknowledge the interrupt, re-arm or remove it), or
