@@ -49,6 +49,8 @@ void tcpip_assert_failed(const char *message, const char *file, int line) {
 // lwIP hands a frame (a pbuf chain) to the card.
 static err_t link_output(struct netif *nif, struct pbuf *p) {
     (void) nif;
+    if (ethernet == HANDLE_INVALID)
+        return ERR_IF; // the link is down
     static uint8_t frame[ETHERNET_FRAME_MAX];
     if (p->tot_len > sizeof(frame))
         return ERR_BUF;
@@ -101,8 +103,12 @@ static void use_static_address(void) {
     netif_set_addr(&netif, &address, &netmask, &gateway);
 }
 
+static void reconnect_ethernet(void);
+
 static void on_tick(struct loop *l, handle_t handle) {
     (void) l;
+    if (ethernet == HANDLE_INVALID)
+        reconnect_ethernet();
     sys_check_timeouts();
     if (!configured && netif_dhcp_data(&netif) && sys_time_now() - started_ns > DHCP_WAIT_MS * 1000000ll) {
         WARN("no DHCP answer in %d ms: using the static address", DHCP_WAIT_MS);
@@ -127,12 +133,30 @@ static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
         pbuf_free(p);
 }
 
+// The driver went away (it ended; its restart policy may bring it back):
+// the link is down, and every tick tries to reconnect. TCP connections
+// live on: lwIP sends again what the gap lost.
 static void on_closed(struct loop *l, handle_t ch) {
     if (ch == ethernet) {
-        ERROR("the ethernet service closed");
-        sys_app_exit(1);
+        WARN("the ethernet service closed: the link is down until it is back");
+        ethernet = HANDLE_INVALID; // the loop closes the old channel
+        netif_set_link_down(&netif);
+        return;
     }
     service_closed(l, ch);
+}
+
+static void reconnect_ethernet(void) {
+    int64_t channel = env_reconnect(env, "ethernet");
+    if (IS_ERROR(channel))
+        return; // not back yet
+    if (loop_add(&loop, (handle_t) channel, NULL) != OK) {
+        sys_handle_close((handle_t) channel);
+        return;
+    }
+    ethernet = (handle_t) channel;
+    netif_set_link_up(&netif);
+    INFO("the ethernet service is back: the link is up");
 }
 
 static const struct loop_handlers handlers = {
