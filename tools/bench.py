@@ -37,7 +37,8 @@ TARGETS = {'ipc.roundtrip.kernel': 1500, 'syscall.null.kernel': 100, 'boot.ready
            'vm.ipc_ratio': 1.5, 'vm.spawn': 200000, 'kernel.spawn': None, 'user.spawn': None,
            'wasm.spawn': None, 'app.spawn_exit.kernel': None, 'app.spawn_exit.user': 90000,
            'app.spawn_exit.wasm': None, 'app.spawn_exit.vm': None,
-           'cpu.workload.kernel': None, 'cpu.workload.wasm': None, 'wasm.ratio': 12}
+           'cpu.workload.kernel': None, 'cpu.workload.wasm': None, 'wasm.ratio': 12,
+           'http.rps': None, 'http.p99_ms': None}
 
 
 def host_benchmark(command):
@@ -49,6 +50,48 @@ def host_benchmark(command):
         print(proc.stdout + proc.stderr, end='', file=sys.stderr)
         sys.exit(f'the host benchmark failed (exit status {proc.returncode}): no figures')
     return {m: float(v) for m, v in re.findall(r'bench (\S+) ([\d.]+)', proc.stdout)}
+
+
+# The HTTP run: wrk against http_server through QEMU's port forwarding. These
+# are wall-clock figures of software emulation, so the JSON also records the
+# run's settings (http.settings).
+WRK = ['wrk', '-t1', '-c10', '-d5s', '--latency']
+
+
+def http_benchmark(kernel, out_dir):
+    """Requests per second and the 99th percentile latency (ms) of a 1 KiB
+    page, keep-alive, 10 connections; exits (no figures) if wrk fails."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    if not shutil.which('wrk'):
+        sys.exit('wrk is missing (make bench installs it: tools/setup.sh)')
+    files = tempfile.mkdtemp(prefix='aster-bench-')
+    page = '<p>' + 'aster ' * 170 + '</p>\n'  # about 1 KiB
+    with open(os.path.join(files, 'page.html'), 'w') as f:
+        f.write(page)
+    image = qemu.build_image(os.path.join(qemu.ROOT, 'systems/bench_http.toml'),
+                             os.path.join(out_dir, 'systems', 'bench-http.img'), [files])
+    probe = socket.socket()
+    probe.bind(('127.0.0.1', 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    with qemu.Session(kernel, image, net=True, forwards=[(port, 80)]) as session:
+        session.expect('[tcpip] 10.0.2.15', 60)
+        proc = subprocess.run(WRK + [f'http://127.0.0.1:{port}/page.html'], capture_output=True, text=True)
+    shutil.rmtree(files)
+    rps = re.search(r'Requests/sec:\s+([\d.]+)', proc.stdout)
+    p99 = re.search(r'99%\s+([\d.]+)(us|ms|s)\b', proc.stdout)
+    errors = re.search(r'Non-2xx or 3xx responses: (\d+)|Socket errors: .*', proc.stdout)
+    if proc.returncode != 0 or not rps or not p99 or errors:
+        print(proc.stdout + proc.stderr, end='', file=sys.stderr)
+        sys.exit('the HTTP benchmark failed: no figures')
+    scale = {'us': 0.001, 'ms': 1, 's': 1000}[p99.group(2)]
+    settings = {'qemu': ' '.join(qemu.qemu_command(os.path.basename(kernel), net=True, forwards=[(port, 80)])),
+                'wrk': ' '.join(WRK),
+                'page_bytes': len(page), 'system': 'systems/bench_http.toml'}
+    return {'http.rps': round(float(rps.group(1))), 'http.p99_ms': round(float(p99.group(1)) * scale, 2)}, settings
 
 
 def main():
@@ -78,6 +121,8 @@ def main():
             metrics['boot.ready'] = int(ready.group(1))
         if result.timed_out and not until:
             print(f'warning: the {what} run timed out', file=sys.stderr)
+    http, http_settings = http_benchmark(args.kernel, os.path.dirname(args.out))
+    metrics.update(http)
     if 'cpu.workload.kernel' in metrics and 'cpu.workload.wasm' in metrics:
         # the workload as WebAssembly over the same workload native: instructions
         metrics['wasm.ratio'] = round(metrics['cpu.workload.wasm'] / metrics['cpu.workload.kernel'], 2)
@@ -91,7 +136,7 @@ def main():
         target = TARGETS.get(name)
         print(f'{name:<28}{value:>14,}{(f"< {target:,}" if target else ""):>12}')
     with open(args.out, 'w') as f:
-        json.dump(metrics, f, indent=2, sort_keys=True)
+        json.dump(dict(metrics, **{'http.settings': http_settings}), f, indent=2, sort_keys=True)
         f.write('\n')
     if host:
         print(f'host (wall time, not deterministic): the engine {host["wasm.host.seconds"]} s, '

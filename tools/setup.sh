@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and the tests need, only those
 # missing, without questions. Run by `make` before anything else.
 set -e
-packages="clang-19 lld-19 llvm-19 qemu-system-misc python3 python3-pytest libcmocka-dev gdb-multiarch libclang-rt-19-dev gcc libc6-dev wabt wasi-libc libclang-rt-19-dev-wasm32 binaryen nodejs xz-utils curl"
+packages="clang-19 lld-19 llvm-19 qemu-system-misc python3 python3-pytest libcmocka-dev gdb-multiarch libclang-rt-19-dev gcc libc6-dev wabt wasi-libc libclang-rt-19-dev-wasm32 binaryen nodejs xz-utils curl wrk"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

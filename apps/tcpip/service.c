@@ -66,18 +66,32 @@ static void conn_free(struct conn *c) {
     c->used = false;
 }
 
-// The app's end is gone, or TCP's: let go of the pcb (gracefully if it can).
+// A connection whose close lwIP could not start yet (out of memory for
+// the FIN): tried again from its poll callback, never given up for a reset.
+static err_t on_closing_poll(void *arg, struct tcp_pcb *pcb) {
+    (void) arg;
+    if (tcp_close(pcb) == ERR_OK)
+        return ERR_OK;
+    return ERR_OK; // next poll
+}
+
+// The app's end is gone, or TCP's: let go of the pcb, closing gracefully
+// (what was sent still goes out, then FIN).
 static void pcb_release(struct conn *c) {
     if (!c->pcb)
         return;
-    tcp_arg(c->pcb, NULL);
-    if (c->listener || tcp_close(c->pcb) != ERR_OK) {
-        if (c->listener)
-            tcp_close(c->pcb);
-        else
-            tcp_abort(c->pcb);
-    }
+    struct tcp_pcb *pcb = c->pcb;
     c->pcb = NULL;
+    tcp_arg(pcb, NULL);
+    if (c->listener) {
+        tcp_close(pcb);
+        return;
+    }
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+    if (tcp_close(pcb) != ERR_OK)
+        tcp_poll(pcb, on_closing_poll, 2); // about a second
 }
 
 // Passes received bytes to the app while its queue takes them.
