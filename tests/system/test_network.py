@@ -214,3 +214,29 @@ def test_the_driver_ends_and_the_network_recovers(tmp_path):
         finally:
             q._read()
             print(q.output[-3000:])
+
+
+def test_an_outgoing_connection_to_the_host(boot):
+    # apps/tcp_hello connects out (OPEN "tcp:10.0.2.2:PORT", the host as
+    # QEMU's user network shows it) to a server of this test
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    got = []
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            got.append(conn.makefile('rb').readline())
+            conn.sendall(b'hello from the host\n')
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        result = boot(TCPIP + f'[[app]]\nname = "tcp_hello"\n[app.config]\nto = "10.0.2.2:{port}"\n',
+                      net=True, until='[tcp_hello] closed', timeout=60)
+        thread.join(30)
+    finally:
+        server.close()
+    assert got == [b'hello from aster\n'], result.output[-2000:]
+    assert has_line(result.output, '[tcp_hello] got: hello from the host')
