@@ -194,13 +194,16 @@ static void watch_pcb(struct conn *c, struct tcp_pcb *pcb) {
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
     struct conn *listener = arg, *c = listener && err == ERR_OK ? conn_new() : NULL;
     handle_t mine, theirs;
-    if (!c || sys_channel_create(&mine, &theirs) != OK) {
+    error_t why = !c ? E_QUOTA : sys_channel_create(&mine, &theirs);
+    if (why) {
+        WARN("refusing a connection (reset): %s", c ? error_name(why) : "no connection slot free");
         if (c)
             c->used = false;
         tcp_abort(pcb);
         return ERR_ABRT;
     }
-    if (msg_send_connect(listener->ch, theirs) != OK || loop_add(service_loop, mine, NULL) != OK) {
+    if ((why = msg_send_connect(listener->ch, theirs)) != OK || (why = loop_add(service_loop, mine, NULL)) != OK) {
+        WARN("refusing a connection (reset): %s", error_name(why));
         sys_handle_close(theirs);
         sys_handle_close(mine);
         c->used = false;

@@ -25,7 +25,12 @@
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (1024 * 1024)
 #define MEMP_NUM_PBUF 64
-#define MEMP_NUM_TCP_PCB 200
+// Room for many connections and for the closed ones waiting out TIME-WAIT:
+// when the pool is empty, lwIP frees a pcb by resetting a connection that
+// is still closing (LAST-ACK, CLOSING), which a client that has not read the
+// whole answer yet sees as a reset.
+#define MEMP_NUM_TCP_PCB 1024
+#define TCP_MSL 10000 // ms: TIME-WAIT lasts 2 MSL
 #define MEMP_NUM_TCP_PCB_LISTEN 16
 #define MEMP_NUM_TCP_SEG 1024
 #define PBUF_POOL_SIZE 256
