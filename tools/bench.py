@@ -62,7 +62,6 @@ def http_benchmark(kernel, out_dir):
     """Requests per second and the 99th percentile latency (ms) of a 1 KiB
     page, keep-alive, 10 connections; exits (no figures) if wrk fails."""
     import shutil
-    import socket
     import subprocess
     import tempfile
     if not shutil.which('wrk'):
@@ -73,10 +72,7 @@ def http_benchmark(kernel, out_dir):
         f.write(page)
     image = qemu.build_image(os.path.join(qemu.ROOT, 'systems/bench_http.toml'),
                              os.path.join(out_dir, 'systems', 'bench-http.img'), [files])
-    probe = socket.socket()
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()
+    port = qemu.free_port()
     with qemu.Session(kernel, image, net=True, forwards=[(port, 80)]) as session:
         session.expect('[tcpip] 10.0.2.15', 60)
         proc = subprocess.run(WRK + [f'http://127.0.0.1:{port}/page.html'], capture_output=True, text=True)

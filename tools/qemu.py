@@ -52,6 +52,14 @@ NET_OPTIONS = ['-netdev', 'user,id=net0', '-device', 'virtio-net-device,netdev=n
                '-global', 'virtio-mmio.force-legacy=false']
 
 
+def free_port():
+    """A TCP port of 127.0.0.1 that is free now: for forwarding into the guest."""
+    import socket
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
 def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None, net=False, forwards=()):
     """`forwards`: (host port, guest port) pairs of TCP forwarded from
     127.0.0.1 on the host into the guest (with `net`)."""

@@ -7,8 +7,6 @@
 #include <aster/counter.h>
 #include <aster/spawn.h>
 
-static const char *const mode_names[] = {"kernel", "user", "wasm", "vm"};
-
 static uint64_t one_round(enum app_mode mode) {
     struct spawn spawn;
     spawn_init(&spawn, "true");
@@ -17,14 +15,14 @@ static uint64_t one_round(enum app_mode mode) {
     uint64_t start = read_instret();
     int64_t app = spawn_start(&spawn, reason, sizeof(reason));
     if (IS_ERROR(app)) {
-        ERROR("spawn in %s mode: %s", mode_names[mode], reason);
+        ERROR("spawn in %s mode: %s", app_mode_name(mode), reason);
         return 0;
     }
     int64_t status = app_wait((handle_t) app);
     uint64_t spent = read_instret() - start;
     sys_handle_close((handle_t) app);
     if (status != 0)
-        ERROR("true in %s mode ended with status %lld", mode_names[mode], (long long) status);
+        ERROR("true in %s mode ended with status %lld", app_mode_name(mode), (long long) status);
     return status == 0 ? spent : 0;
 }
 
@@ -41,7 +39,7 @@ void main(struct env *env) {
             total += spent;
         }
         if (ok)
-            INFO("bench app.spawn_exit.%s %llu", mode_names[mode], (unsigned long long) (total / (uint64_t) rounds));
+            INFO("bench app.spawn_exit.%s %llu", app_mode_name(mode), (unsigned long long) (total / (uint64_t) rounds));
     }
     sys_system_exit(0);
 }

@@ -98,8 +98,6 @@ static void send_error(struct conn *c, const char *status) {
     send_text(c, status, "text/plain", body, (size_t) n);
 }
 
-static const char *const mode_names[] = {"kernel", "user", "wasm", "vm"};
-
 static void send_status(struct conn *c) {
     static struct app_info apps[64];
     static char body[MESSAGE_DATA_MAX - 256];
@@ -109,7 +107,7 @@ static void send_status(struct conn *c) {
                                  (long long) uptime, "APP", "MODE", "STATE", "THREADS", "HANDLES", "MEMORY");
     for (int64_t i = 0; i < count && i < 64 && n < sizeof(body); i++)
         n += (size_t) snprintf(body + n, sizeof(body) - n, "%-16s %-6s %-7s %7u %7u %8luK\n", apps[i].name,
-                               apps[i].mode < 4 ? mode_names[apps[i].mode] : "?",
+                               app_mode_name(apps[i].mode),
                                apps[i].state == APP_STATE_ENDING ? "ending" : "running", apps[i].threads,
                                apps[i].handles, (unsigned long) ((apps[i].memory + 1023) / 1024));
     send_text(c, "200 OK", "text/plain", body, n < sizeof(body) ? n : sizeof(body) - 1);

@@ -23,8 +23,6 @@ static const char help_text[] =
     "  help, exit        this text; power off (also Ctrl-D on an empty line)\n"
     "Keys: Left/Right, Up/Down (history), Backspace, Ctrl-A/E, Ctrl-U, Ctrl-C (end the job)\n";
 
-static const char *const mode_names[] = {"kernel", "user", "wasm", "vm"};
-
 static void cmd_ps(void) {
     static struct app_info apps[64];
     int64_t count = sys_app_list(apps, 64);
@@ -35,7 +33,7 @@ static void cmd_ps(void) {
     shell_print("%5s  %-16s %-6s %-7s %7s %7s %9s\n", "ID", "NAME", "MODE", "STATE", "THREADS", "HANDLES", "MEMORY");
     for (int64_t i = 0; i < count && i < 64; i++) {
         const struct app_info *a = &apps[i];
-        shell_print("%5u  %-16s %-6s %-7s %7u %7u %8luK\n", a->id, a->name, a->mode < 4 ? mode_names[a->mode] : "?",
+        shell_print("%5u  %-16s %-6s %-7s %7u %7u %8luK\n", a->id, a->name, app_mode_name(a->mode),
                     a->state == APP_STATE_ENDING ? "ending" : "running", a->threads, a->handles,
                     (unsigned long) ((a->memory + 1023) / 1024));
     }

@@ -63,14 +63,6 @@ def test_a_static_address_and_a_bad_one(boot):
 ECHO = TCPIP + '[[app]]\nname = "tcp_echo"\n'
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def echo_round_trip(port, data):
     """Sends `data` on a new connection and reads as much back (a reader
     thread: both directions are busy at once, as TCP's windows allow)."""
@@ -95,7 +87,7 @@ def test_tcp_from_the_host_through_driver_stack_and_app(tmp_path):
     system = tmp_path / 'system.toml'
     system.write_text(ECHO)
     image = qemu.build_image(str(system), str(tmp_path / 'echo.img'), isolation=ISOLATION)
-    port = free_port()
+    port = qemu.free_port()
     with qemu.Session(KERNEL, image, net=True, forwards=[(port, 7)]) as q:
         try:
             q.expect('[tcpip] 10.0.2.15 by DHCP', 60)
@@ -148,7 +140,7 @@ def test_http_from_the_host(tmp_path):
     system.write_text(HTTP)
     image = qemu.build_image(str(system), str(tmp_path / 'http.img'),
                              [os.path.join(ROOT, 'rootfs'), str(tmp_path / 'files')], isolation=ISOLATION)
-    port = free_port()
+    port = qemu.free_port()
     url = f'http://127.0.0.1:{port}'
     with qemu.Session(KERNEL, image, net=True, forwards=[(port, 80)], memory='256M') as q:
         try:
@@ -202,7 +194,7 @@ def test_the_driver_ends_and_the_network_recovers(tmp_path):
                       '[[app]]\nname = "tcpip"\n[[app]]\nname = "fs"\n[[app]]\nname = "http_server"\n'
                       '[[app]]\nname = "test_kill"\n[app.config]\ndelay_ms = 3000\n')
     image = qemu.build_image(str(system), str(tmp_path / 'kill.img'))
-    port = free_port()
+    port = qemu.free_port()
     url = f'http://127.0.0.1:{port}/hello.txt'
     with qemu.Session(KERNEL, image, net=True, forwards=[(port, 80)]) as q:
         try:

@@ -4,11 +4,11 @@ takes the keys through the UART's interrupt, the shell edits the line and
 runs each command as apps spawned at run time."""
 import os
 import re
-import socket
 import subprocess
 import time
 
 import pytest
+import qemu
 from conftest import ROOT, has_line, lines_matching
 
 pytestmark = pytest.mark.mode_specific  # each app runs in the mode system.toml or the command gives
@@ -218,10 +218,7 @@ def test_a_wasm_driver_is_refused_clearly(boot):
 def test_the_default_system_serves_the_web(shell):
     # make run's system: curl on the host reaches http_server through the
     # forwarded port, while the shell runs beside it
-    probe = socket.socket()
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()
+    port = qemu.free_port()
     s = shell(forwards=[(port, 80)])
     url = f'http://127.0.0.1:{port}'
     curl = subprocess.run(['curl', '-s', '--max-time', '30', url + '/'], capture_output=True)

@@ -90,3 +90,8 @@ error_t sys_mmio_map(uint64_t base, uint64_t size, volatile void **regs) {
 error_t sys_dma_alloc(size_t size, void **memory, uint64_t *paddr) {
     return address_or_error(SYSCALL2(SYS_DMA_ALLOC, size, paddr), memory);
 }
+
+const char *app_mode_name(uint32_t mode) {
+    static const char *const names[] = {"kernel", "user", "wasm", "vm"};
+    return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "?";
+}

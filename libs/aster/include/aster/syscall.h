@@ -137,6 +137,8 @@ int64_t sys_service_reconnect(const char *name, size_t len);
 // Isolation modes, as system.toml names them.
 enum app_mode { APP_MODE_KERNEL = 0, APP_MODE_USER = 1, APP_MODE_WASM = 2, APP_MODE_VM = 3 };
 #define APP_MODE_DEFAULT 0xffffffffu // the mode the system gives the app
+// "kernel", "user", "wasm", "vm"; "?" for another value.
+const char *app_mode_name(uint32_t mode);
 
 // What sys_app_spawn starts. Addresses are 64-bit fields, so the layout is
 // the same in every mode.
