@@ -236,11 +236,6 @@ static void no_room_for_handles(struct loop *loop, handle_t ch) {
 
 // Handles what is ready on one channel.
 static void service(struct loop *loop, handle_t ch, uint32_t events) {
-    loop_ready_fn *ready = find(loop, ch)->ready;
-    if (ready) {
-        ready(loop, ch);
-        return;
-    }
     if (events & EVENT_WRITABLE && loop->handlers->writable)
         loop->handlers->writable(loop, ch);
     if (events & EVENT_READABLE) {
@@ -278,7 +273,10 @@ void loop_run(struct loop *loop) {
             return;
         }
         handle_t ch = POLL_RESULT_HANDLE(ready);
-        if (find(loop, ch))
+        struct loop_channel *entry = find(loop, ch);
+        if (entry && entry->ready) // a handle of loop_watch
+            entry->ready(loop, ch);
+        else if (entry)
             service(loop, ch, POLL_RESULT_EVENTS(ready));
     }
 }
