@@ -28,7 +28,28 @@ static const struct env *env;
 static int64_t started_ns;
 static bool configured;
 
-unsigned tcpip_random(void) { return (unsigned) (sys_time_now() * 2654435761u >> 7); }
+// A 64-bit mix (the finalizer of SplitMix64): every input bit moves
+// every output bit.
+static uint64_t mix(uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+// The key of the sequence numbers and the random numbers' state, both
+// from the clock at start: the only entropy a guest has here. They keep
+// sequence numbers apart between connections and boots, not secret from
+// someone who can guess the boot time to the nanosecond.
+static uint64_t secret, random_state;
+
+unsigned tcpip_random(void) { return (unsigned) (mix(random_state += 0x9e3779b97f4a7c15ull) >> 32); }
+
+unsigned tcpip_isn(const void *local_ip, unsigned short local_port, const void *remote_ip, unsigned short remote_port) {
+    const ip4_addr_t *local = local_ip, *remote = remote_ip;
+    uint64_t tuple = (uint64_t) ip4_addr_get_u32(local) << 32 | ip4_addr_get_u32(remote);
+    uint64_t key = mix(secret ^ mix(tuple ^ ((uint64_t) local_port << 16 | remote_port)));
+    return (unsigned) (sys_time_now() / 4000 + key); // RFC 6528: a 4 us clock plus the hash
+}
 
 u32_t sys_now(void) { return (u32_t) (sys_time_now() / 1000000); }
 
@@ -84,6 +105,7 @@ static void on_status(struct netif *nif) {
     snprintf(address, sizeof(address), "%s", ip4addr_ntoa(netif_ip4_addr(nif)));
     snprintf(gateway, sizeof(gateway), "%s", ip4addr_ntoa(netif_ip4_gw(nif)));
     INFO("%s by %s, gateway %s", address, dhcp_supplied_address(nif) ? "DHCP" : "config", gateway);
+    etharp_request(nif, netif_ip4_gw(nif)); // learn its hardware address before the first connection needs it
 }
 
 static bool parse_address(const char *name, ip4_addr_t *out) {
@@ -165,6 +187,8 @@ static const struct loop_handlers handlers = {
 
 void main(struct env *e) {
     env = e;
+    secret = mix((uint64_t) sys_time_now());
+    random_state = mix(secret);
     ethernet = env_channel(env, "ethernet");
     int64_t t = sys_timer_create();
     static struct loop_channel room[256]; // the ethernet, the timer, clients, listeners, connections

@@ -189,6 +189,11 @@ static void watch_pcb(struct conn *c, struct tcp_pcb *pcb) {
     tcp_recv(pcb, on_recv);
     tcp_sent(pcb, on_sent);
     tcp_err(pcb, on_error);
+    // No Nagle: a DATA message is a unit the app finished (an answer's
+    // head, then its body), so it goes out now rather than after the ACK
+    // of the one before (with the peer's delayed ACK, milliseconds a
+    // request; make bench: http.rps 2,759 -> 4,801).
+    tcp_nagle_disable(pcb);
 }
 
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {

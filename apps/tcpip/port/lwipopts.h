@@ -38,5 +38,17 @@
 #define TCP_WND (16 * TCP_MSS)
 #define TCP_SND_BUF (16 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+// A burst of connections from a peer whose hardware address is not known
+// yet (the first ones after boot) all wait for the same ARP answer: queue
+// them all, not only the newest (which would leave the others to TCP's
+// retransmission, seconds later).
+#define ARP_QUEUEING 1
+#define MEMP_NUM_ARP_QUEUE 256
+
 #define LWIP_RAND() ((u32_t) tcpip_random())
 unsigned tcpip_random(void);
+// Initial sequence numbers as RFC 6528 has them: a clock plus a keyed hash
+// of the connection's addresses and ports (lwIP's own is a counter).
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    tcpip_isn((local_ip), (local_port), (remote_ip), (remote_port))
+unsigned tcpip_isn(const void *local_ip, unsigned short local_port, const void *remote_ip, unsigned short remote_port);
