@@ -7,8 +7,11 @@
 // back to it only once its frame was handed on, so while the client's queue
 // is full the driver holds the frames and the card, out of buffers, drops
 // what comes (as a card does when the host is slow). Transmitting copies
-// the frame into one of TX_BUFFERS buffers; with none free, the frame is
-// dropped and counted.
+// the frame into one of TX_BUFFERS buffers; when the last one is taken the
+// driver stops reading the sender's channel until the card gives buffers
+// back (its queue holds the frames meanwhile, and fills to E_FULL: the
+// sender's backpressure). A frame that still finds none (from a second
+// sender) is dropped and counted.
 #include <aster/aster.h>
 #include <protocols/ethernet.h>
 #include <string.h>
@@ -33,6 +36,7 @@ static bool held; // a received frame waits for room in the client's queue
 static uint16_t held_head;
 static uint32_t held_len;
 static uint64_t tx_dropped;
+static handle_t tx_paused = HANDLE_INVALID; // a sender not read until a transmit buffer is free
 
 // Every buffer belongs to the descriptor of its number, and each chain is
 // one descriptor: a used head names the buffer the card filled, and the
@@ -84,13 +88,15 @@ static void reap_tx(void) {
 static void on_interrupt(struct loop *loop, handle_t handle) {
     virtio_interrupt_ack(&dev);
     reap_tx();
+    if (tx_paused != HANDLE_INVALID && tx.num_free > 0) {
+        loop_want_readable(loop, tx_paused, true);
+        tx_paused = HANDLE_INVALID;
+    }
     receive(loop);
     sys_interrupt_ack(handle);
 }
 
 static void on_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
-    (void) loop;
-    (void) ch;
     if (len < ETHERNET_FRAME_MIN || len > ETHERNET_FRAME_MAX)
         return; // not a frame
     reap_tx();
@@ -108,6 +114,13 @@ static void on_data(struct loop *loop, handle_t ch, const void *data, size_t len
     bool writable = false;
     virtq_add(&tx, &addr, &total, &writable, 1);
     virtq_kick(&dev, &tx);
+    if (tx.num_free == 0 && tx_paused == HANDLE_INVALID) {
+        reap_tx();
+        if (tx.num_free == 0) { // the card is behind: hold the sender until the interrupt
+            loop_want_readable(loop, ch, false);
+            tx_paused = ch;
+        }
+    }
 }
 
 static void on_invoke(struct loop *loop, handle_t ch, uint32_t call_id, uint32_t method, const void *args,
@@ -132,6 +145,8 @@ static void on_writable(struct loop *loop, handle_t ch) {
 
 static void on_closed(struct loop *loop, handle_t ch) {
     (void) loop;
+    if (ch == tx_paused)
+        tx_paused = HANDLE_INVALID;
     if (ch == client)
         client = HANDLE_INVALID; // frames are dropped until another connects
 }
