@@ -12,13 +12,10 @@ void main(struct env *env) {
     int64_t conn = E_NO_PEER;
     for (int tries = 0; tries < 100 && IS_ERROR(conn); tries++) {
         conn = msg_call_open(tcpip, uri, MSG_CALL_TIMEOUT_DEFAULT);
-        if (IS_ERROR(conn) && conn != E_INVALID_ARG) { // not reachable yet: wait a little
-            int64_t poll = sys_poll_create();
-            sys_poll_wait((handle_t) poll, 100 * 1000 * 1000);
-            sys_handle_close((handle_t) poll);
-        } else if (IS_ERROR(conn)) {
+        if (IS_ERROR(conn) && conn != E_INVALID_ARG) // not reachable yet: wait a little
+            sleep_ns(100 * 1000 * 1000);
+        else if (IS_ERROR(conn))
             break;
-        }
     }
     if (IS_ERROR(conn)) {
         ERROR("cannot connect to %s: %s", uri + 4, error_text(conn));

@@ -27,18 +27,13 @@ static void arp_request(handle_t eth, uint8_t last) {
 // the timeout.
 static int arp_reply(handle_t eth, int64_t timeout_ns, bool say) {
     int64_t deadline = sys_time_now() + timeout_ns;
-    int64_t poll = sys_poll_create();
-    sys_poll_add((handle_t) poll, eth, EVENT_READABLE);
     int found = 0;
-    while (!found && sys_time_now() < deadline) {
+    for (int64_t left; !found && (left = deadline - sys_time_now()) > 0;) {
         struct msg m;
-        int64_t type = msg_recv(eth, &buf, &m);
-        if (type == E_EMPTY) {
-            sys_poll_wait((handle_t) poll, deadline - sys_time_now());
+        if (msg_wait_timeout(eth, &buf, &m, left) != MSG_DATA)
             continue;
-        }
         const uint8_t *f = m.data.data;
-        if (type == MSG_DATA && m.data.len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2
+        if (m.data.len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2
             && f[28] == 10 && f[29] == 0 && f[30] == 2 && memcmp(f, mac, 6) == 0) {
             found = f[31];
             if (say)
@@ -46,7 +41,6 @@ static int arp_reply(handle_t eth, int64_t timeout_ns, bool say) {
                  f[26], f[27]);
         }
     }
-    sys_handle_close((handle_t) poll);
     return found;
 }
 

@@ -3,11 +3,7 @@
 #include <aster/aster.h>
 
 void main(struct env *env) {
-    int64_t timer = sys_timer_create();
-    int64_t poll = sys_poll_create();
-    sys_poll_add((handle_t) poll, (handle_t) timer, EVENT_READABLE);
-    sys_timer_set((handle_t) timer, env_int(env, "delay_ms") * 1000000);
-    sys_poll_wait((handle_t) poll, -1);
+    sleep_ns(env_int(env, "delay_ms") * 1000000);
     char report[FAULT_REPORT_MAX];
     error_t err = sys_fault_inject(env_str(env, "target"), FAULT_END, 0, report);
     if (err)

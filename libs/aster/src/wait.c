@@ -4,20 +4,41 @@
 #include <aster/wait.h>
 #include <string.h>
 
+// Waits for `ch` to have a message, until `deadline` (-1: none).
+static error_t wait_readable(handle_t poll, int64_t deadline) {
+    int64_t left = -1;
+    if (deadline >= 0 && (left = deadline - sys_time_now()) <= 0)
+        return E_TIMED_OUT;
+    int64_t ready = sys_poll_wait(poll, left);
+    return IS_ERROR(ready) ? (error_t) ready : OK;
+}
+
 int64_t msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out) {
+    return msg_wait_timeout(ch, buf, out, -1);
+}
+
+int64_t msg_wait_timeout(handle_t ch, struct msg_buffer *buf, struct msg *out, int64_t timeout_ns) {
     int64_t type = msg_recv(ch, buf, out);
     if (type != E_EMPTY)
         return type;
+    int64_t deadline = timeout_ns < 0 ? -1 : sys_time_now() + timeout_ns;
     int64_t poll = sys_poll_create();
     if (IS_ERROR(poll))
         return poll;
     error_t err = sys_poll_add((handle_t) poll, ch, EVENT_READABLE | EVENT_PEER_CLOSED);
-    while (!err && (type = msg_recv(ch, buf, out)) == E_EMPTY) {
-        int64_t ready = sys_poll_wait((handle_t) poll, -1);
-        err = IS_ERROR(ready) ? ready : OK;
-    }
+    while (!err && (type = msg_recv(ch, buf, out)) == E_EMPTY)
+        err = wait_readable((handle_t) poll, deadline);
     sys_handle_close((handle_t) poll);
     return err ? err : type;
+}
+
+void sleep_ns(int64_t ns) {
+    int64_t poll = sys_poll_create();
+    if (IS_ERROR(poll))
+        return;
+    for (int64_t deadline = sys_time_now() + ns, left = ns; left > 0; left = deadline - sys_time_now())
+        sys_poll_wait((handle_t) poll, left); // nothing to wait for: returns at the timeout
+    sys_handle_close((handle_t) poll);
 }
 
 static uint32_t last_call_id;
@@ -31,15 +52,6 @@ static int reply_type(int request) {
     case MSG_INVOKE: return MSG_INVOKE_REPLY;
     default: return 0;
     }
-}
-
-// Waits for `ch` to have a message, until `deadline` (-1: none).
-static error_t wait_readable(handle_t poll, int64_t deadline) {
-    int64_t left = -1;
-    if (deadline >= 0 && (left = deadline - sys_time_now()) <= 0)
-        return E_TIMED_OUT;
-    int64_t ready = sys_poll_wait(poll, left);
-    return IS_ERROR(ready) ? (error_t) ready : OK;
 }
 
 int64_t msg_call(handle_t ch, struct msg *request, struct msg_buffer *buf, struct msg *reply, int64_t timeout_ns) {

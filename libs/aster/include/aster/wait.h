@@ -6,6 +6,12 @@
 // Like msg_recv, but blocks until a message arrives: returns its type, or
 // E_NO_PEER once the peer has closed and everything it sent was received.
 int64_t msg_wait(handle_t ch, struct msg_buffer *buf, struct msg *out);
+// Like msg_wait, but waits at most `timeout_ns` (-1: no limit): E_TIMED_OUT
+// when nothing came by then.
+int64_t msg_wait_timeout(handle_t ch, struct msg_buffer *buf, struct msg *out, int64_t timeout_ns);
+
+// Sleeps `ns` nanoseconds (messages wait in their queues meanwhile).
+void sleep_ns(int64_t ns);
 
 // A call: sends `request` (OPEN, READ, WRITE or INVOKE; its call_id is set
 // here, unique within the app) on `ch` and waits at most `timeout_ns`
