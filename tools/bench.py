@@ -55,7 +55,7 @@ def host_benchmark(command):
 # The HTTP run: wrk against http_server through QEMU's port forwarding. These
 # are wall-clock figures of software emulation, so the JSON also records the
 # run's settings (http.settings).
-WRK = ['wrk', '-t1', '-c10', '-d5s', '--latency']
+WRK = ['wrk', '-t1', '-c10', '-d10s', '--latency']
 
 
 def http_benchmark(kernel, out_dir):

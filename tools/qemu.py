@@ -52,22 +52,25 @@ NET_OPTIONS = ['-netdev', 'user,id=net0', '-device', 'virtio-net-device,netdev=n
                '-global', 'virtio-mmio.force-legacy=false']
 
 
-def free_port():
-    """A TCP port of 127.0.0.1 that is free now: for forwarding into the guest."""
+def free_port(udp=False):
+    """A TCP (or UDP) port of 127.0.0.1 that is free now: for forwarding
+    into the guest."""
     import socket
-    with socket.socket() as probe:
+    with socket.socket(type=socket.SOCK_DGRAM if udp else socket.SOCK_STREAM) as probe:
         probe.bind(('127.0.0.1', 0))
         return probe.getsockname()[1]
 
 
 def qemu_command(kernel, append=None, icount=False, memory='128M', initrd=None, net=False, forwards=()):
     """`forwards`: (host port, guest port) pairs of TCP forwarded from
-    127.0.0.1 on the host into the guest (with `net`)."""
+    127.0.0.1 on the host into the guest (with `net`); ('udp', host port,
+    guest port) forwards UDP."""
     cmd = [QEMU, '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', memory,
            '-bios', 'default', '-kernel', kernel, '-nographic', '-no-reboot']
     if net:  # net='legacy': QEMU's default, the legacy virtio-mmio interface
         options = list(NET_OPTIONS[:4] if net == 'legacy' else NET_OPTIONS)
-        options[1] += ''.join(f',hostfwd=tcp:127.0.0.1:{host}-:{guest}' for host, guest in forwards)
+        options[1] += ''.join(f',hostfwd={f[0] if len(f) == 3 else "tcp"}:127.0.0.1:{f[-2]}-:{f[-1]}'
+                              for f in forwards)
         cmd += options
     if initrd:
         cmd += ['-initrd', initrd]

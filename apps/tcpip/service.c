@@ -1,4 +1,5 @@
-// The tcpip service: TCP for other apps, over channels.
+// The tcpip service's TCP (<protocols/tcpip.h> has the requests; UDP is
+// in udp.c):
 //
 //   OPEN "tcp-listen:A.B.C.D:PORT" -> OPEN_REPLY with a listen channel; each
 //        accepted connection arrives on it as CONNECT with the connection's
@@ -253,24 +254,32 @@ static bool parse_endpoint(const char *text, size_t len, ip_addr_t *address, uin
     return true;
 }
 
+// Whether `uri` starts with `prefix`; if so, its length goes to `skip`.
 static bool starts(const char *uri, size_t len, const char *prefix, size_t *skip) {
     size_t n = strlen(prefix);
+    if (len <= n || memcmp(uri, prefix, n) != 0)
+        return false;
     *skip = n;
-    return len > n && memcmp(uri, prefix, n) == 0;
+    return true;
 }
 
 void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
     service_loop = loop;
-    size_t skip;
+    size_t skip = 0;
     ip_addr_t address;
     uint16_t port;
-    bool listen = starts(uri, len, "tcp-listen:", &skip);
-    if (!listen && !starts(uri, len, "tcp:", &skip)) {
+    bool listen = starts(uri, len, "tcp-listen:", &skip), udp_bound = starts(uri, len, "udp-listen:", &skip);
+    bool udp = udp_bound || starts(uri, len, "udp:", &skip);
+    if (!udp && !listen && !starts(uri, len, "tcp:", &skip)) {
         msg_send_abort(ch, call_id, E_NOT_SUPPORTED);
         return;
     }
     if (!parse_endpoint(uri + skip, len - skip, &address, &port)) {
         msg_send_abort(ch, call_id, E_INVALID_ARG);
+        return;
+    }
+    if (udp) {
+        udp_open(loop, ch, call_id, udp_bound, &address, port);
         return;
     }
     struct conn *c = conn_new();
@@ -318,6 +327,8 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
 void service_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
     (void) loop;
     struct conn *c = conn_of(ch);
+    if (!c && udp_data(ch, data, len))
+        return;
     if (!c || c->listener || !c->pcb || len == 0)
         return;
     memcpy(c->pending, data, len); // (len <= MESSAGE_DATA_MAX)
@@ -336,8 +347,10 @@ void service_writable(struct loop *loop, handle_t ch) {
 void service_closed(struct loop *loop, handle_t ch) {
     (void) loop;
     struct conn *c = conn_of(ch);
-    if (!c)
+    if (!c) {
+        udp_closed(ch);
         return;
+    }
     c->ch = HANDLE_INVALID; // the loop closes it
     pcb_release(c);
     if (c->incoming)

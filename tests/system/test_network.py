@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import qemu
-from conftest import ISOLATION, KERNEL, ROOT, has_line, lines_matching, match_line
+from conftest import BUILD, ISOLATION, KERNEL, ROOT, has_line, lines_matching, match_line
 
 HELLO = open(os.path.join(ROOT, 'rootfs', 'hello.txt'), 'rb').read()
 
@@ -110,36 +110,53 @@ def test_tcp_from_the_host_through_driver_stack_and_app(tmp_path):
             print(q.output[-3000:])
 
 
-HTTP = TCPIP + '[[app]]\nname = "fs"\n[[app]]\nname = "http_server"\n'
-
 
 def curl(*args):
     return subprocess.run(['curl', '-s', '--max-time', '60', *args], capture_output=True)
 
 
-def raw_request(port, request):
-    """Sends bytes as they are and returns the whole answer (the server
-    closes after an error). The timeout is long: QEMU's port forwarding
-    accepts with a short backlog, so under load the host's connect waits
-    through SYN retries (1, 2, 4, 8, 16 s ...) before its turn."""
-    with socket.create_connection(('127.0.0.1', port), timeout=120) as c:
-        c.sendall(request)
+def exchange(connection, request):
+    """Sends bytes as they are on an open connection and returns the whole
+    answer (the server closes after an error, or on Connection: close)."""
+    with connection:
+        connection.sendall(request)
         answer = b''
-        while chunk := c.recv(65536):
+        while chunk := connection.recv(65536):
             answer += chunk
     return answer
 
 
-def test_http_from_the_host(tmp_path):
-    # apps/http_server over the stack: the index, /status, a file, a 10 MiB
-    # file byte for byte, 100 connections at once, and malformed requests
+def connect(port):
+    """A connection to the forwarded port. The timeout is long: QEMU's port
+    forwarding listens with a backlog of one, so a connect that meets a
+    full queue waits through the host's SYN retries (1, 2, 4, 8 s ...)."""
+    return socket.create_connection(('127.0.0.1', port), timeout=120)
+
+
+def raw_request(port, request):
+    return exchange(connect(port), request)
+
+
+def default_system_in(mode):
+    """system.toml with `mode` for each app it starts and leaves the mode of
+    to the default (the drivers keep the user mode it gives them)."""
+    blocks = open(os.path.join(ROOT, 'system.toml')).read().split('[[app]]\n')
+    return blocks[0] + ''.join('[[app]]\n' + b if 'isolation =' in b or 'start = false' in b
+                               else '[[app]]\n' + f'isolation = "{mode}"\n' + b for b in blocks[1:])
+
+
+def test_the_default_system_serves_http_to_the_host(tmp_path):
+    # the default system (system.toml, as `make run` boots it, in this run's
+    # mode), its files and one more, a 10 MiB file: the index, /status, a
+    # file, the big file byte for byte, keep-alive, 100 connections at
+    # once, and malformed requests; the driver drops no frame meanwhile
     (tmp_path / 'files').mkdir()
     big = os.urandom(10 << 20)
     (tmp_path / 'files' / 'big.bin').write_bytes(big)
     system = tmp_path / 'system.toml'
-    system.write_text(HTTP)
-    image = qemu.build_image(str(system), str(tmp_path / 'http.img'),
-                             [os.path.join(ROOT, 'rootfs'), str(tmp_path / 'files')], isolation=ISOLATION)
+    system.write_text(default_system_in(ISOLATION))
+    rootfs = [os.path.join(ROOT, 'rootfs'), os.path.join(BUILD, 'rootfs'), str(tmp_path / 'files')]
+    image = qemu.build_image(str(system), str(tmp_path / 'default.img'), [r for r in rootfs if os.path.isdir(r)])
     port = qemu.free_port()
     url = f'http://127.0.0.1:{port}'
     with qemu.Session(KERNEL, image, net=True, forwards=[(port, 80)], memory='256M') as q:
@@ -147,31 +164,39 @@ def test_http_from_the_host(tmp_path):
             q.expect('[tcpip] 10.0.2.15 by DHCP', 60)
             index = curl(url + '/').stdout.decode()
             assert '<h1>Aster</h1>' in index and '<a href="/hello.txt">hello.txt</a>' in index
+            assert '<a href="/big.bin">big.bin</a>' in index
             status = curl(url + '/status').stdout.decode()
-            assert lines_matching(status, r'http_server\s+(kernel|user|wasm|vm)\s+running\s+.*'), status
-            assert lines_matching(status, r'virtio_net\s+\S+\s+running\s+.*'), status
+            for app in ('http_server', 'tcpip', 'fs', 'shell'):
+                assert lines_matching(status, app + rf'\s+{ISOLATION}\s+running\s+.*'), status
+            assert lines_matching(status, r'virtio_net\s+user\s+running\s+.*'), status
             assert curl(url + '/hello.txt').stdout == HELLO
             got = curl(url + '/big.bin').stdout
             assert hashlib.sha256(got).hexdigest() == hashlib.sha256(big).hexdigest()
             # keep-alive: two requests on one connection (curl reuses it)
-            two = curl(url + '/hello.txt', url + '/hello.txt').stdout
-            assert two == HELLO + HELLO
-            # 100 connections, 25 at a time, each answered whole. (All 100 at
-            # once passes here, but on a slower machine some ended in a
-            # reset: not yet understood, see docs/networking.md.)
+            assert curl(url + '/hello.txt', url + '/hello.txt').stdout == HELLO + HELLO
+            # 100 connections open at the same time, their requests sent at
+            # the same instant, each answered whole. (They are opened one
+            # after the other: a burst of connects overflows the backlog of
+            # one that QEMU's forwarding listens with, and the host's TCP
+            # then backs off for up to two minutes before they reach the
+            # guest at all.)
+            connections = [connect(port) for _ in range(100)]
             answers = [None] * 100
-            at_once = threading.Semaphore(25)
+            start = threading.Barrier(100)
 
             def one(i):
-                with at_once:
-                    answers[i] = raw_request(port, b'GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+                start.wait()
+                try:
+                    answers[i] = exchange(connections[i], b'GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+                except OSError as e:
+                    answers[i] = repr(e).encode()
             threads = [threading.Thread(target=one, args=(i,)) for i in range(100)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(240)
-            assert all(a and a.startswith(b'HTTP/1.1 200 OK') for a in answers), \
-                [a[:60] if a else a for a in answers if not (a and a.startswith(b'HTTP/1.1 200 OK'))]
+            wrong = [a[:60] if a else a for a in answers if not (a and a.startswith(b'HTTP/1.1 200 OK'))]
+            assert not wrong and all(HELLO in a and a.endswith(b'\r\n0\r\n\r\n') for a in answers), wrong
             # mistakes get their 4xx, and the server goes on
             for request, status_line in ((b'GARBAGE\r\n\r\n', b'HTTP/1.1 400 '),
                                          (b'GET /x HTTP/9.9\r\n\r\n', b'HTTP/1.1 400 '),
@@ -181,6 +206,8 @@ def test_http_from_the_host(tmp_path):
                                          (b'GET / HTTP/1.1\r\nX: ' + b'a' * 9000 + b'\r\n\r\n', b'HTTP/1.1 431 ')):
                 assert raw_request(port, request).startswith(status_line), request[:40]
             assert curl(url + '/hello.txt').stdout == HELLO
+            q._read()
+            assert 'frames dropped' not in q.output and 'refusing a connection' not in q.output
         finally:
             print(q.output[-3000:])
 
@@ -236,3 +263,60 @@ def test_an_outgoing_connection_to_the_host(boot):
         server.close()
     assert got == [b'hello from aster\n'], result.output[-2000:]
     assert has_line(result.output, '[tcp_hello] got: hello from the host')
+
+
+def test_udp_both_ways(tmp_path):
+    # the host's datagrams to a forwarded UDP port come back from
+    # apps/udp_echo ("udp-listen:", each led by its sender), whatever their
+    # size up to what a message holds (IP fragments both ways past 1472);
+    # apps/udp_hello sends one out ("udp:10.0.2.2:PORT") to a server of
+    # this test on the host and logs its answer
+    server = socket.socket(type=socket.SOCK_DGRAM)
+    server.bind(('127.0.0.1', 0))
+    server.settimeout(60)
+    got = []
+
+    def serve():
+        data, sender = server.recvfrom(65536)
+        got.append(data)
+        server.sendto(b'hello from the host', sender)
+    thread = threading.Thread(target=serve)
+    thread.start()
+    system = tmp_path / 'system.toml'
+    system.write_text(TCPIP + '[[app]]\nname = "udp_echo"\n[[app]]\nname = "udp_hello"\n[app.config]\n'
+                      f'to = "10.0.2.2:{server.getsockname()[1]}"\n')
+    image = qemu.build_image(str(system), str(tmp_path / 'udp.img'), isolation=ISOLATION)
+    port = qemu.free_port(udp=True)
+    try:
+        with qemu.Session(KERNEL, image, net=True, forwards=[('udp', port, 7)]) as q:
+            try:
+                q.expect('[udp_echo] echoing on 0.0.0.0:7', 60)
+                q.expect('[udp_hello] got: hello from the host', 60)
+                with socket.socket(type=socket.SOCK_DGRAM) as c:
+                    c.settimeout(1)
+                    for size in (1, 100, 1472, 1473, 3000, 4088):
+                        data = os.urandom(size)
+                        for _ in range(10):  # UDP may lose one: send again
+                            c.sendto(data, ('127.0.0.1', port))
+                            try:
+                                if c.recv(65536) == data:
+                                    break
+                            except socket.timeout:
+                                continue
+                        else:
+                            pytest.fail(f'no echo of {size} bytes')
+            finally:
+                print(q.output[-3000:])
+    finally:
+        thread.join(60)
+        server.close()
+    assert got == [b'hello from aster']
+
+
+def test_the_stack_refuses_bad_requests_with_their_errors(boot):
+    # apps/test_tcpip: other schemes, bad endpoints, a port taken, a
+    # datagram without its header: each refused, and tcpip serves on
+    result = boot(TCPIP + '[[app]]\nname = "test_tcpip"\n', net=True, timeout=60)
+    assert result.status == 0 and has_line(result.output, '[test_tcpip] TEST PASSED'), result.output[-3000:]
+    assert has_line(result.output, '[tcpip] WARN: udp: a datagram dropped (shorter than its struct udp_peer): '
+                                   '1 so far on this endpoint')
