@@ -24,7 +24,7 @@
 #define CONNS_MAX 200
 
 struct conn {
-    bool used;
+    int slot;                // its index in `conns`
     handle_t ch;             // our end of the app's channel (HANDLE_INVALID once closed)
     struct tcp_pcb *pcb;     // NULL once lwIP let it go
     bool listener;           // a listen channel: CONNECTs go out on it
@@ -38,25 +38,36 @@ struct conn {
     size_t pending_len;
 };
 
-static struct conn conns[CONNS_MAX];
+// Live connections and listeners, each allocated as it comes (a slot is
+// NULL when free): no memory for connections that do not exist.
+static struct conn *conns[CONNS_MAX];
 static struct loop *service_loop;
 
 static struct conn *conn_new(void) {
     for (int i = 0; i < CONNS_MAX; i++)
-        if (!conns[i].used) {
-            memset(&conns[i], 0, sizeof(conns[i]));
-            conns[i].used = true;
-            conns[i].ch = HANDLE_INVALID;
-            return &conns[i];
+        if (!conns[i]) {
+            struct conn *c = calloc(1, sizeof(*c));
+            if (!c)
+                return NULL;
+            c->slot = i;
+            c->ch = HANDLE_INVALID;
+            return conns[i] = c;
         }
     return NULL;
 }
 
 static struct conn *conn_of(handle_t ch) {
     for (int i = 0; i < CONNS_MAX; i++)
-        if (conns[i].used && conns[i].ch == ch)
-            return &conns[i];
+        if (conns[i] && conns[i]->ch == ch)
+            return conns[i];
     return NULL;
+}
+
+// Lets go of the slot and the memory (the channel and the pcb are the
+// caller's to have closed).
+static void conn_drop(struct conn *c) {
+    conns[c->slot] = NULL;
+    free(c);
 }
 
 static void conn_free(struct conn *c) {
@@ -64,7 +75,7 @@ static void conn_free(struct conn *c) {
         pbuf_free(c->incoming);
     if (c->ch != HANDLE_INVALID)
         loop_remove(service_loop, c->ch); // closes it: the app sees the end
-    c->used = false;
+    conn_drop(c);
 }
 
 // A connection whose close lwIP could not start yet (out of memory for
@@ -176,7 +187,7 @@ static void on_error(void *arg, err_t err) {
     c->pcb = NULL; // lwIP has freed it
     if (c->opening) {
         msg_send_abort(c->opener, c->call_id, E_NO_PEER);
-        c->used = false;
+        conn_drop(c);
         return;
     }
     if (c->ch != HANDLE_INVALID)
@@ -204,7 +215,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
     if (why) {
         WARN("refusing a connection (reset): %s", c ? error_name(why) : "no connection slot free");
         if (c)
-            c->used = false;
+            conn_drop(c);
         tcp_abort(pcb);
         return ERR_ABRT;
     }
@@ -212,7 +223,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
         WARN("refusing a connection (reset): %s", error_name(why));
         sys_handle_close(theirs);
         sys_handle_close(mine);
-        c->used = false;
+        conn_drop(c);
         tcp_abort(pcb);
         return ERR_ABRT;
     }
@@ -230,7 +241,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
         if (err != ERR_OK)
             msg_send_abort(c->opener, c->call_id, E_NO_PEER);
         pcb_release(c);
-        c->used = false;
+        conn_drop(c);
         return ERR_ABRT;
     }
     c->ch = (handle_t) mine;
@@ -286,7 +297,7 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
     struct tcp_pcb *pcb = c ? tcp_new() : NULL;
     if (!pcb) {
         if (c)
-            c->used = false;
+            conn_drop(c);
         msg_send_abort(ch, call_id, E_NO_MEMORY);
         return;
     }
@@ -297,7 +308,7 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
         watch_pcb(c, pcb);
         if (tcp_connect(pcb, &address, port, on_connected) != ERR_OK) {
             pcb_release(c);
-            c->used = false;
+            conn_drop(c);
             msg_send_abort(ch, call_id, E_NO_MEMORY);
         }
         return;
@@ -305,7 +316,7 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
     struct tcp_pcb *listening = tcp_bind(pcb, &address, port) == ERR_OK ? tcp_listen(pcb) : NULL;
     if (!listening) {
         tcp_abort(pcb);
-        c->used = false;
+        conn_drop(c);
         msg_send_abort(ch, call_id, E_ALREADY_EXISTS); // the port is taken
         return;
     }
@@ -314,7 +325,7 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
         if (!IS_ERROR(mine))
             sys_handle_close((handle_t) mine);
         tcp_close(listening);
-        c->used = false;
+        conn_drop(c);
         return;
     }
     c->ch = (handle_t) mine;
@@ -356,5 +367,5 @@ void service_closed(struct loop *loop, handle_t ch) {
     if (c->incoming)
         pbuf_free(c->incoming);
     c->incoming = NULL;
-    c->used = false;
+    conn_drop(c);
 }

@@ -23,17 +23,21 @@
 #define LWIP_NETIF_LINK_CALLBACK 1
 
 #define MEM_ALIGNMENT 8
-#define MEM_SIZE (1024 * 1024)
-#define MEMP_NUM_PBUF 64
-// Room for many connections and for the closed ones waiting out TIME-WAIT:
-// when the pool is empty, lwIP frees a pcb by resetting a connection that
-// is still closing (LAST-ACK, CLOSING), which a client that has not read the
-// whole answer yet sees as a reset.
+// lwIP's memory (its heap and its pools of pcbs, segments and buffers)
+// comes from the app's heap as it is used, not from static arrays: those
+// were megabytes of zeroes in every image, and in kernel mode part of the
+// kernel, zeroed at each boot whether tcpip ran or not. The app's memory
+// limit bounds it.
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+// (The pool sizes then only pass lwIP's consistency checks.) Room for many
+// connections and for the closed ones waiting out TIME-WAIT.
 #define MEMP_NUM_TCP_PCB 1024
-#define TCP_MSL 10000 // ms: TIME-WAIT lasts 2 MSL
-#define MEMP_NUM_TCP_PCB_LISTEN 16
 #define MEMP_NUM_TCP_SEG 1024
+#define MEMP_NUM_PBUF 64
 #define PBUF_POOL_SIZE 256
+#define MEMP_NUM_TCP_PCB_LISTEN 16
+#define TCP_MSL 10000 // ms: TIME-WAIT lasts 2 MSL
 #define TCP_MSS 1460
 #define TCP_WND (16 * TCP_MSS)
 #define TCP_SND_BUF (16 * TCP_MSS)
