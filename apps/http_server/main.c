@@ -7,6 +7,7 @@
 // 405, a missing file 404; each is answered, and the server goes on.
 #include <aster/aster.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CONNS_MAX 160
@@ -18,13 +19,11 @@ struct conn {
     handle_t file;           // a file being streamed to it, or HANDLE_INVALID
     bool head;               // the request was HEAD: headers only
     bool close_after;        // Connection: close, or an error answer
-    char request[REQUEST_MAX];
+    char *request;           // REQUEST_MAX bytes, allocated while the connection lives
     size_t request_len;
-    char out[2 * MESSAGE_DATA_MAX + 64]; // reply bytes waiting for room in the connection's queue
-    size_t out_len;
 };
 
-static struct conn conns[CONNS_MAX];
+static struct conn conns[CONNS_MAX]; // a slot is free when its `ch` is HANDLE_INVALID
 static handle_t fs;
 static struct loop loop;
 static int64_t started_ns;
@@ -44,40 +43,18 @@ static void conn_close(struct conn *c) {
     c->ch = c->file = HANDLE_INVALID;
 }
 
-// Sends what waits in `out`, a message at a time; true once all is gone.
-// While some waits, neither the connection nor the file is read.
-static bool flush(struct conn *c) {
-    while (c->out_len > 0 && c->ch != HANDLE_INVALID) {
-        size_t n = c->out_len < MESSAGE_DATA_MAX ? c->out_len : MESSAGE_DATA_MAX;
-        error_t err = msg_send_data(c->ch, c->out, n);
-        if (err == E_FULL) {
-            loop_want_writable(&loop, c->ch, true);
-            loop_want_readable(&loop, c->ch, false);
-            if (c->file != HANDLE_INVALID)
-                loop_want_readable(&loop, c->file, false);
-            return false;
-        }
-        if (err) {
-            conn_close(c);
-            return false;
-        }
-        memmove(c->out, c->out + n, c->out_len - n);
-        c->out_len -= n;
-    }
-    return c->ch != HANDLE_INVALID;
-}
-
-// Queues bytes for the connection (at most a message and a chunk's framing
-// beyond what waits: the callers send no more while something waits) and
-// sends what it can.
+// Sends bytes on the connection: loop_send holds what its queue cannot
+// take yet, and while it does the loop does not read the connection and
+// we do not read the file (the writable handler resumes both); false if
+// the connection is gone.
 static bool send_bytes(struct conn *c, const void *data, size_t len) {
-    if (c->out_len + len > sizeof(c->out)) { // cannot happen: see above
+    if (loop_send(&loop, c->ch, data, len) != OK) {
         conn_close(c);
         return false;
     }
-    memcpy(c->out + c->out_len, data, len);
-    c->out_len += len;
-    return flush(c);
+    if (c->file != HANDLE_INVALID && loop_sending(&loop, c->ch))
+        loop_want_readable(&loop, c->file, false);
+    return true;
 }
 
 static void send_text(struct conn *c, const char *status, const char *type, const char *body, size_t len) {
@@ -181,7 +158,7 @@ static bool serve_one(struct conn *c) {
             break;
         }
     if (!end) {
-        if (c->request_len == sizeof(c->request))
+        if (c->request_len == REQUEST_MAX)
             send_error(c, "431 Request Header Fields Too Large");
         return false;
     }
@@ -227,20 +204,31 @@ static bool serve_one(struct conn *c) {
 
 // Answers what is buffered, as long as nothing is still going out.
 static void serve(struct conn *c) {
-    while (c->ch != HANDLE_INVALID && c->file == HANDLE_INVALID && c->out_len == 0 && !c->close_after
+    while (c->ch != HANDLE_INVALID && c->file == HANDLE_INVALID && !loop_sending(&loop, c->ch) && !c->close_after
            && serve_one(c))
         ;
-    if (c->ch != HANDLE_INVALID && c->close_after && c->file == HANDLE_INVALID && c->out_len == 0)
+    if (c->ch != HANDLE_INVALID && c->close_after && c->file == HANDLE_INVALID && !loop_sending(&loop, c->ch))
         conn_close(c);
+}
+
+// Frees a closed connection's buffers: at the end of each handler, when
+// nothing below it uses them any more.
+static void reap(struct conn *c) {
+    if (c && c->ch == HANDLE_INVALID && c->request) {
+        free(c->request);
+        c->request = NULL;
+    }
 }
 
 static bool on_connect(struct loop *l, handle_t ch) {
     (void) l;
     for (int i = 0; i < CONNS_MAX; i++)
         if (conns[i].ch == HANDLE_INVALID) {
-            memset(&conns[i], 0, sizeof(conns[i]));
-            conns[i].ch = ch;
-            conns[i].file = HANDLE_INVALID;
+            reap(&conns[i]); // (always done already)
+            char *request = malloc(REQUEST_MAX);
+            if (!request)
+                return false; // out of memory: the client sees the connection close
+            conns[i] = (struct conn){.ch = ch, .file = HANDLE_INVALID, .request = request};
             return true;
         }
     return false; // busy: the client sees the connection close
@@ -263,25 +251,25 @@ static void on_data(struct loop *l, handle_t ch, const void *data, size_t len) {
     if (ch == c->file) { // a message of the file being streamed: one chunk
         if (len)
             send_chunk(c, data, len);
-        return;
+    } else {
+        size_t room = REQUEST_MAX - c->request_len;
+        size_t n = len < room ? len : room;
+        memcpy(c->request + c->request_len, data, n);
+        c->request_len += n;
+        serve(c);
     }
-    size_t room = sizeof(c->request) - c->request_len;
-    size_t n = len < room ? len : room;
-    memcpy(c->request + c->request_len, data, n);
-    c->request_len += n;
-    serve(c);
+    reap(c);
 }
 
 static void on_writable(struct loop *l, handle_t ch) {
-    struct conn *c = conn_of(ch);
-    if (!c || ch != c->ch || !flush(c))
-        return; // still waiting (or closed)
-    loop_want_writable(l, ch, false);
+    (void) l;
+    struct conn *c = conn_of(ch); // all that was held for it has gone out
+    if (!c || ch != c->ch)
+        return;
     if (c->file != HANDLE_INVALID)
-        loop_want_readable(l, c->file, true);
-    else
-        loop_want_readable(l, c->ch, true);
+        loop_want_readable(&loop, c->file, true);
     serve(c);
+    reap(c);
 }
 
 static void on_closed(struct loop *l, handle_t ch) {
@@ -295,12 +283,13 @@ static void on_closed(struct loop *l, handle_t ch) {
             loop_want_readable(l, c->ch, true);
             serve(c);
         }
-        return;
+    } else {
+        c->ch = HANDLE_INVALID; // the client left (the loop closes its channel)
+        if (c->file != HANDLE_INVALID)
+            loop_remove(l, c->file);
+        c->file = HANDLE_INVALID;
     }
-    c->ch = HANDLE_INVALID; // the client left (the loop closes its channel)
-    if (c->file != HANDLE_INVALID)
-        loop_remove(l, c->file);
-    c->file = HANDLE_INVALID;
+    reap(c);
 }
 
 static const struct loop_handlers handlers = {

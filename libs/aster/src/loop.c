@@ -1,6 +1,7 @@
 #include <aster/log.h>
 #include <aster/loop.h>
 #include <aster/syscall.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WARNINGS_PER_SECOND 20
@@ -37,7 +38,8 @@ static error_t watch(struct loop *loop, handle_t ch, bool listen, void *data) {
     error_t err = sys_poll_add(loop->poll, ch, events);
     if (err)
         return err;
-    loop->channels[loop->num_channels++] = (struct loop_channel){ch, listen, events, data, NULL};
+    loop->channels[loop->num_channels++] = (struct loop_channel){.channel = ch, .listen = listen, .events = events,
+                                                                  .data = data};
     return OK;
 }
 
@@ -47,7 +49,8 @@ error_t loop_watch(struct loop *loop, handle_t handle, loop_ready_fn *ready) {
     error_t err = sys_poll_add(loop->poll, handle, EVENT_READABLE);
     if (err)
         return err;
-    loop->channels[loop->num_channels++] = (struct loop_channel){handle, false, EVENT_READABLE, NULL, ready};
+    loop->channels[loop->num_channels++] = (struct loop_channel){.channel = handle, .events = EVENT_READABLE,
+                                                                  .ready = ready};
     return OK;
 }
 
@@ -93,13 +96,27 @@ error_t loop_set_room(struct loop *loop, struct loop_channel *channels, uint32_t
 
 error_t loop_listen(struct loop *loop, handle_t ch) { return watch(loop, ch, true, NULL); }
 
+// What the loop waits for on a channel: its messages and its peer's
+// closing unless the app paused it or the loop holds bytes for it (the
+// closing waits with the messages); room, if the app asked or bytes wait.
+static error_t update_events(struct loop *loop, struct loop_channel *entry) {
+    uint32_t events = entry->paused || entry->outbox ? 0 : EVENT_READABLE | EVENT_PEER_CLOSED;
+    if (entry->app_writable || entry->outbox)
+        events |= EVENT_WRITABLE;
+    if (entry->outbox)
+        events |= EVENT_PEER_CLOSED; // (no room will come from a gone peer: see service)
+    if (events == entry->events)
+        return OK;
+    entry->events = events;
+    return sys_poll_update(loop->poll, entry->channel, events);
+}
+
 error_t loop_want_readable(struct loop *loop, handle_t ch, bool want) {
     struct loop_channel *entry = find(loop, ch);
     if (!entry)
         return E_NOT_FOUND;
-    uint32_t reading = EVENT_READABLE | EVENT_PEER_CLOSED; // the closing waits with the messages
-    entry->events = want ? entry->events | reading : entry->events & ~reading;
-    return sys_poll_update(loop->poll, ch, entry->events);
+    entry->paused = !want;
+    return update_events(loop, entry);
 }
 
 int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *data) {
@@ -117,8 +134,10 @@ int64_t loop_reply_open(struct loop *loop, handle_t ch, uint32_t call_id, void *
 
 void loop_remove(struct loop *loop, handle_t ch) {
     struct loop_channel *entry = find(loop, ch);
-    if (entry)
+    if (entry) {
+        free(entry->outbox);
         *entry = loop->channels[--loop->num_channels];
+    }
     sys_handle_close(ch); // also leaves the poll set
     resume_listening(loop);
 }
@@ -138,8 +157,70 @@ error_t loop_want_writable(struct loop *loop, handle_t ch, bool want) {
     struct loop_channel *entry = find(loop, ch);
     if (!entry)
         return E_NOT_FOUND;
-    entry->events = want ? entry->events | EVENT_WRITABLE : entry->events & ~EVENT_WRITABLE;
-    return sys_poll_update(loop->poll, ch, entry->events);
+    entry->app_writable = want;
+    return update_events(loop, entry);
+}
+
+struct loop_outbox {
+    size_t start, end, size; // the bytes waiting are bytes[start..end)
+    uint8_t bytes[];
+};
+
+// Sends what the outbox holds while the queue takes it; OK once empty
+// (then freed), E_FULL while some waits, or what sending failed with.
+static error_t send_held(struct loop_channel *entry) {
+    struct loop_outbox *box = entry->outbox;
+    while (box->start < box->end) {
+        size_t n = box->end - box->start < MESSAGE_DATA_MAX ? box->end - box->start : MESSAGE_DATA_MAX;
+        error_t err = msg_send_data(entry->channel, box->bytes + box->start, n);
+        if (err)
+            return err;
+        box->start += n;
+    }
+    free(box);
+    entry->outbox = NULL;
+    return OK;
+}
+
+error_t loop_send(struct loop *loop, handle_t ch, const void *data, size_t len) {
+    struct loop_channel *entry = find(loop, ch);
+    if (!entry)
+        return E_NOT_FOUND;
+    const uint8_t *bytes = data;
+    while (!entry->outbox && len > 0) { // nothing waits: straight to the queue
+        size_t n = len < MESSAGE_DATA_MAX ? len : MESSAGE_DATA_MAX;
+        error_t err = msg_send_data(ch, bytes, n);
+        if (err == E_FULL)
+            break;
+        if (err)
+            return err;
+        bytes += n, len -= n;
+    }
+    if (len == 0)
+        return OK;
+    struct loop_outbox *box = entry->outbox;
+    size_t waiting = box ? box->end - box->start : 0;
+    if (!box || box->size - box->end < len) { // a larger box, the waiting bytes moved to its start
+        size_t size = box ? box->size : 0;
+        while (size < waiting + len)
+            size = size ? 2 * size : 2 * MESSAGE_DATA_MAX;
+        struct loop_outbox *bigger = malloc(sizeof(*bigger) + size);
+        if (!bigger)
+            return E_NO_MEMORY;
+        *bigger = (struct loop_outbox){.end = waiting, .size = size};
+        if (box)
+            memcpy(bigger->bytes, box->bytes + box->start, waiting);
+        free(box);
+        entry->outbox = box = bigger;
+    }
+    memcpy(box->bytes + box->end, bytes, len);
+    box->end += len;
+    return update_events(loop, entry);
+}
+
+bool loop_sending(struct loop *loop, handle_t ch) {
+    struct loop_channel *entry = find(loop, ch);
+    return entry && entry->outbox;
 }
 
 void loop_stop(struct loop *loop) { loop->stopped = true; }
@@ -235,8 +316,21 @@ static void no_room_for_handles(struct loop *loop, handle_t ch) {
 }
 
 // Handles what is ready on one channel.
-static void service(struct loop *loop, handle_t ch, uint32_t events) {
-    if (events & EVENT_WRITABLE && loop->handlers->writable)
+static void service(struct loop *loop, handle_t ch, struct loop_channel *entry, uint32_t events) {
+    if (entry->outbox) {
+        error_t err = events & (EVENT_WRITABLE | EVENT_PEER_CLOSED) ? send_held(entry) : E_FULL;
+        if (err == E_FULL)
+            return; // more waits for room
+        if (err) { // the peer is gone: what waits cannot go; its messages and closing come next
+            free(entry->outbox);
+            entry->outbox = NULL;
+        }
+        update_events(loop, entry);
+        if (!err && loop->handlers->writable)
+            loop->handlers->writable(loop, ch);
+        return; // (what else is ready comes on the next round)
+    }
+    if (events & EVENT_WRITABLE && entry->app_writable && loop->handlers->writable)
         loop->handlers->writable(loop, ch);
     if (events & EVENT_READABLE) {
         struct msg msg;
@@ -277,6 +371,6 @@ void loop_run(struct loop *loop) {
         if (entry && entry->ready) // a handle of loop_watch
             entry->ready(loop, ch);
         else if (entry)
-            service(loop, ch, POLL_RESULT_EVENTS(ready));
+            service(loop, ch, entry, POLL_RESULT_EVENTS(ready));
     }
 }

@@ -43,7 +43,8 @@ struct loop_handlers {
     // Any message without a handler above (replies, INVOKE, ...). Handles it
     // carries belong to the handler; without this handler they are closed.
     void (*message)(struct loop *loop, handle_t ch, const struct msg *msg);
-    // `ch` can take messages again (after loop_want_writable).
+    // `ch` can take messages again (after loop_want_writable), or all that
+    // loop_send held for it has gone out.
     void (*writable)(struct loop *loop, handle_t ch);
     // The peer of `ch` closed and everything it sent was handled; the loop
     // closes `ch` after this returns.
@@ -54,12 +55,17 @@ struct loop_handlers {
 // called when it is READABLE.
 typedef void loop_ready_fn(struct loop *loop, handle_t handle);
 
+struct loop_outbox;
+
 struct loop_channel {
     handle_t channel;
     bool listen;      // a listen channel: carries CONNECTs
+    bool paused;      // the app stopped reading it (loop_want_readable)
+    bool app_writable; // the app asked for its writable handler (loop_want_writable)
     uint32_t events;  // what the loop waits for on it
     void *data;       // the app's, for this channel
     loop_ready_fn *ready; // set for a handle added with loop_watch
+    struct loop_outbox *outbox; // bytes loop_send holds for it, on the heap (NULL: none)
 };
 
 struct loop {
@@ -106,6 +112,19 @@ void *loop_channel_data(struct loop *loop, handle_t ch);
 void loop_set_channel_data(struct loop *loop, handle_t ch, void *data);
 // Also (or no longer) calls `writable` when `ch` has room for a message.
 error_t loop_want_writable(struct loop *loop, handle_t ch, bool want);
+// Sends `len` bytes (any length: as DATA messages of at most
+// MESSAGE_DATA_MAX) on `ch`, a watched channel. What its queue cannot take
+// now, the loop holds (on the heap) and sends as the peer makes room; until
+// all has gone, it does not read `ch`, so a server that answers what it
+// reads takes no more than it can pass on, and then it calls the writable
+// handler. OK (sent or held); E_NO_MEMORY (the heap is spent: bytes were
+// lost, close the channel); E_NO_PEER (the peer is gone); E_NOT_FOUND.
+// Bytes still held when the peer goes, or when the app removes the
+// channel, are dropped.
+error_t loop_send(struct loop *loop, handle_t ch, const void *data, size_t len);
+// Whether loop_send holds bytes for `ch`: a server streaming from
+// elsewhere stops reading its source meanwhile.
+bool loop_sending(struct loop *loop, handle_t ch);
 // Runs until loop_stop or until no channel is left.
 void loop_run(struct loop *loop);
 void loop_stop(struct loop *loop);
