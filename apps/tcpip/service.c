@@ -82,9 +82,8 @@ static void conn_free(struct conn *c) {
 // the FIN): tried again from its poll callback, never given up for a reset.
 static err_t on_closing_poll(void *arg, struct tcp_pcb *pcb) {
     (void) arg;
-    if (tcp_close(pcb) == ERR_OK)
-        return ERR_OK;
-    return ERR_OK; // next poll
+    tcp_close(pcb); // failing again: the next poll tries again
+    return ERR_OK;
 }
 
 // The app's end is gone, or TCP's: let go of the pcb, closing gracefully
