@@ -118,6 +118,25 @@ static void send_index(struct conn *c) {
     send_text(c, "200 OK", "text/html", body, n < sizeof(body) ? n : sizeof(body) - 1);
 }
 
+// The media type of a file, from its name's extension (a browser shows a
+// page rather than saving it); application/octet-stream for the rest.
+static const char *content_type(const char *path) {
+    static const char *const types[][2] = {
+        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}, {".css", "text/css"},
+        {".js", "text/javascript"}, {".json", "application/json"},
+        {".svg", "image/svg+xml"}, {".png", "image/png"},
+        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"}, {".wasm", "application/wasm"},
+    };
+    const char *dot = strrchr(path, '.');
+    if (dot && !strchr(dot, '/'))
+        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+            if (!strcasecmp(dot, types[i][0]))
+                return types[i][1];
+    return "application/octet-stream";
+}
+
 // A file: the headers now, the body as chunks while the fs server streams it.
 static void send_file(struct conn *c, const char *path) {
     char uri[PATH_MAX_LEN + 8];
@@ -135,8 +154,9 @@ static void send_file(struct conn *c, const char *path) {
     }
     char headers[256];
     int n = snprintf(headers, sizeof(headers),
-                     "HTTP/1.1 200 OK\r\nServer: aster\r\nContent-Type: application/octet-stream\r\n"
-                     "Transfer-Encoding: chunked\r\n%s\r\n", c->close_after ? "Connection: close\r\n" : "");
+                     "HTTP/1.1 200 OK\r\nServer: aster\r\nContent-Type: %s\r\n"
+                     "Transfer-Encoding: chunked\r\n%s\r\n", content_type(uri),
+                     c->close_after ? "Connection: close\r\n" : "");
     if (c->head) {
         sys_handle_close((handle_t) file);
         send_bytes(c, headers, (size_t) n);
@@ -148,6 +168,33 @@ static void send_file(struct conn *c, const char *path) {
 }
 
 static bool is_token_char(char ch) { return ch > ' ' && ch < 0x7f; }
+
+// Whether a header `name` among `headers` (lines ending in CRLF, the last one
+// without) lists `token` in its comma-separated value. Names and tokens are
+// compared without case, as HTTP says ("CONNECTION: Keep-Alive, Close").
+static bool header_lists(const char *headers, const char *name, const char *token) {
+    size_t name_len = strlen(name), token_len = strlen(token);
+    for (const char *line = headers; *line;) {
+        const char *line_end = strstr(line, "\r\n");
+        if (!line_end)
+            line_end = line + strlen(line);
+        if ((size_t) (line_end - line) > name_len && line[name_len] == ':' && !strncasecmp(line, name, name_len))
+            for (const char *v = line + name_len + 1; v < line_end;) {
+                while (v < line_end && (*v == ' ' || *v == '\t' || *v == ','))
+                    v++;
+                const char *item = v;
+                while (v < line_end && *v != ',')
+                    v++;
+                const char *item_end = v;
+                while (item_end > item && (item_end[-1] == ' ' || item_end[-1] == '\t'))
+                    item_end--;
+                if ((size_t) (item_end - item) == token_len && !strncasecmp(item, token, token_len))
+                    return true;
+            }
+        line = *line_end ? line_end + 2 : line_end;
+    }
+    return false;
+}
 
 // Answers the first complete request in the buffer; false if none is.
 static bool serve_one(struct conn *c) {
@@ -178,8 +225,8 @@ static bool serve_one(struct conn *c) {
             ok = is_token_char(*p);
     }
     const char *headers = line_end ? line_end + 2 : "";
-    c->close_after = !ok || (version && strcmp(version, "HTTP/1.0") == 0) || strstr(headers, "Connection: close")
-                  || strstr(headers, "connection: close");
+    c->close_after = !ok || (version && strcmp(version, "HTTP/1.0") == 0)
+                  || header_lists(headers, "connection", "close");
     c->head = ok && strcmp(method, "HEAD") == 0;
     if (!ok)
         send_error(c, "400 Bad Request");

@@ -26,6 +26,8 @@
 #define strnlen test_strnlen
 #define strcmp test_strcmp
 #define strncmp test_strncmp
+#define strcasecmp test_strcasecmp
+#define strncasecmp test_strncasecmp
 #define strchr test_strchr
 #define strrchr test_strrchr
 #define strstr test_strstr
@@ -68,6 +70,8 @@
 #undef strnlen
 #undef strcmp
 #undef strncmp
+#undef strcasecmp
+#undef strncasecmp
 #undef strchr
 #undef strrchr
 #undef strstr

@@ -5,6 +5,7 @@
 #include "libc_test_names.h" // first: renames for host tests, see there
 
 #include "include/string.h"
+#include "include/ctype.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -125,6 +126,19 @@ int strncmp(const char *a, const char *b, size_t max_len) {
     for (; max_len > 0; max_len--, a++, b++) {
         if (*a != *b)
             return (unsigned char) *a - (unsigned char) *b;
+        if (!*a)
+            break;
+    }
+    return 0;
+}
+
+int strcasecmp(const char *a, const char *b) { return strncasecmp(a, b, (size_t) -1); }
+
+int strncasecmp(const char *a, const char *b, size_t max_len) {
+    for (; max_len > 0; max_len--, a++, b++) {
+        int x = tolower((unsigned char) *a), y = tolower((unsigned char) *b);
+        if (x != y)
+            return x - y;
         if (!*a)
             break;
     }

@@ -426,6 +426,7 @@ static void test_memcmp_memchr(void **state) {
 
 static const char *const sample_strings[] = {
     "", "a", "ab", "abc", "abd", "abcdef", "hello world", "\xff\x80", "\x7f", "aaa", "aab",
+    "A", "AbC", "ABD", "Hello World", "[", "@", "`", "{",
 };
 
 static void test_string_compare(void **state) {
@@ -440,6 +441,9 @@ static void test_string_compare(void **state) {
             assert_int_equal(sign_of(test_strcmp(a, b)), sign_of(strcmp(a, b)));
             for (size_t max = 0; max < 5; max++)
                 assert_int_equal(sign_of(test_strncmp(a, b, max)), sign_of(strncmp(a, b, max)));
+            assert_int_equal(sign_of(test_strcasecmp(a, b)), sign_of(strcasecmp(a, b)));
+            for (size_t max = 0; max < 5; max++)
+                assert_int_equal(sign_of(test_strncasecmp(a, b, max)), sign_of(strncasecmp(a, b, max)));
             assert_ptr_equal(test_strstr(a, b), strstr(a, b));
         }
     }

@@ -15,6 +15,9 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max_len);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t max_len);
+// As strcmp and strncmp, with ASCII letters compared without their case.
+int strcasecmp(const char *a, const char *b);
+int strncasecmp(const char *a, const char *b, size_t max_len);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
