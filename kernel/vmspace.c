@@ -284,7 +284,24 @@ static NOINLINE error_t copy_to_faulting_in(struct vmspace *vmspace, uintptr_t d
     return err;
 }
 
+// The common copy, of bytes within one mapped page: where the kernel reaches
+// them with `need`, from one walk that both checks and translates (NULL:
+// take the general path, which tells the error).
+static inline void *within_one_page(struct vmspace *vmspace, uintptr_t addr, size_t len, unsigned need) {
+    paddr_t pa;
+    unsigned flags;
+    if (len == 0 || (addr & (PAGE_SIZE - 1)) + len > PAGE_SIZE || addr >= USER_END
+        || !arch_vm_lookup(vmspace->arch, addr, &pa, &flags) || (flags & need) != need || (flags & VM_DEVICE))
+        return NULL;
+    return paddr_to_ptr(pa);
+}
+
 error_t vmspace_copy_from(struct vmspace *vmspace, void *dst, uintptr_t src, size_t len) {
+    const void *mapped = within_one_page(vmspace, src, len, VM_READ);
+    if (mapped) {
+        memcpy(dst, mapped, len);
+        return OK;
+    }
     error_t err = check_mapped(vmspace, src, len, VM_READ);
     if (err)
         return err == E_NOT_FOUND ? copy_from_faulting_in(vmspace, dst, src, len) : err;
@@ -293,6 +310,11 @@ error_t vmspace_copy_from(struct vmspace *vmspace, void *dst, uintptr_t src, siz
 }
 
 error_t vmspace_copy_to(struct vmspace *vmspace, uintptr_t dst, const void *src, size_t len) {
+    void *mapped = within_one_page(vmspace, dst, len, VM_WRITE);
+    if (mapped) {
+        memcpy(mapped, src, len);
+        return OK;
+    }
     error_t err = check_mapped(vmspace, dst, len, VM_WRITE);
     if (err)
         return err == E_NOT_FOUND ? copy_to_faulting_in(vmspace, dst, src, len) : err;

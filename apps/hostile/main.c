@@ -80,6 +80,24 @@ static void attack_with_a_cycle(void) {
     EXPECT_EQ(sys_handle_close(b), OK); // and c with it, from b's queue
 }
 
+#if !defined(__wasm__)
+// Its own code is mapped, but read-only: the kernel must not write there
+// for it either, and a refused receive leaves the message queued.
+static void attack_read_only_memory(void) {
+    void *code = (void *) (uintptr_t) attack_read_only_memory;
+    handle_t a, b;
+    EXPECT_EQ(sys_channel_create(&a, &b), OK);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 0, 4), "data", NULL), OK);
+    EXPECT_EQ(sys_channel_recv(b, code, 64, NULL), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_recv(b, (char[8]){0}, 8, NULL), MSGINFO(5, 0, 4)); // still there
+    EXPECT_EQ(sys_memory_stats(code), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_log_read(code, 16), E_BAD_ADDRESS);
+    EXPECT_EQ(sys_channel_send(a, MSGINFO(5, 0, 16), code, NULL), OK); // reading it is allowed
+    EXPECT_EQ(sys_handle_close(a), OK);
+    EXPECT_EQ(sys_handle_close(b), OK);
+}
+#endif
+
 static void exhaust_quotas(void) {
     static handle_t handles[4096];
     int count = 0;
@@ -105,6 +123,8 @@ void main(struct env *env) {
         attack_system_calls(bad_addresses[i]);
 #if defined(__wasm__)
     attack_system_calls(__builtin_wasm_memory_size(0) * 65536 - 2);
+#else
+    attack_read_only_memory();
 #endif
     attack_with_a_cycle();
     char report[FAULT_REPORT_MAX];

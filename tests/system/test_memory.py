@@ -56,7 +56,10 @@ def test_an_app_that_traps_in_wasm_mode(boot, fault):
 @pytest.mark.parametrize('mode', ['user', 'wasm', 'vm'])
 def test_an_app_that_exhausts_its_quotas_and_attacks(boot, mode):
     system = '[[app]]\nname = "hostile"\nrestart = "on-failure"\nhandle_limit = 64\nmemory_limit_kib = 2048\n'
-    check_back_to_baseline(boot, system, 'hostile', mode)
+    out = check_back_to_baseline(boot, system, 'hostile', mode)
+    # every attack was refused as it should be, in every run
+    assert out.count('[hostile] attacks done, 0 failures') >= RESTARTS, out
+    assert 'FAIL' not in out, out
 
 
 @pytest.mark.mode_specific
