@@ -181,8 +181,16 @@ static void reconnect_ethernet(void) {
     INFO("the ethernet service is back: the link is up");
 }
 
+// Packets to 127.0.0.1 or to our own address wait in lwIP's loopback
+// queues: in they go before the loop waits again.
+static void after_each_event(struct loop *l) {
+    (void) l;
+    netif_poll_all();
+}
+
 static const struct loop_handlers handlers = {
     .open = service_open, .data = on_data, .writable = service_writable, .closed = on_closed,
+    .after = after_each_event,
 };
 
 void main(struct env *e) {

@@ -1,6 +1,6 @@
 // lwIP's configuration for apps/tcpip: the raw API without an OS (NO_SYS:
 // one thread, the app's event loop, calls into lwIP), IPv4 with ARP, DHCP,
-// ICMP, UDP and TCP; lwIP's own heap and pools inside the app's memory.
+// ICMP, UDP and TCP, a loopback interface; lwIP's own heap and pools inside the app's memory.
 #pragma once
 
 #define NO_SYS 1
@@ -21,6 +21,11 @@
 #define LWIP_STATS 0
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
+// Apps of the same machine reach each other through 127.0.0.1 (lwIP's loop
+// interface) and through the card's own address: such packets are queued,
+// and tcpip passes them back in after each event (netif_poll_all).
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_LOOPBACK_MAX_PBUFS 512
 
 #define MEM_ALIGNMENT 8
 // lwIP's memory (its heap and its pools of pcbs, segments and buffers)

@@ -372,5 +372,7 @@ void loop_run(struct loop *loop) {
             entry->ready(loop, ch);
         else if (entry)
             service(loop, ch, entry, POLL_RESULT_EVENTS(ready));
+        if (loop->handlers->after)
+            loop->handlers->after(loop);
     }
 }

@@ -49,6 +49,9 @@ struct loop_handlers {
     // The peer of `ch` closed and everything it sent was handled; the loop
     // closes `ch` after this returns.
     void (*closed)(struct loop *loop, handle_t ch);
+    // After each event's handlers, before the loop waits again: work they
+    // left queued inside the app (tcpip passes its loopback packets in).
+    void (*after)(struct loop *loop);
 };
 
 // A handle that is not a channel (an interrupt, a timer, a spawned app):
