@@ -24,7 +24,7 @@
 #define CONNS_MAX 200
 
 struct conn {
-    int slot;                // its index in `conns`
+    enum channel_kind kind;  // KIND_TCP
     handle_t ch;             // our end of the app's channel (HANDLE_INVALID once closed)
     struct tcp_pcb *pcb;     // NULL once lwIP let it go
     bool listener;           // a listen channel: CONNECTs go out on it
@@ -38,35 +38,26 @@ struct conn {
     size_t pending_len;
 };
 
-// Live connections and listeners, each allocated as it comes (a slot is
-// NULL when free): no memory for connections that do not exist.
-static struct conn *conns[CONNS_MAX];
+// Connections and listeners are allocated as they come (no memory for
+// connections that do not exist), at most CONNS_MAX at once; each is the
+// loop's data for its channel.
+static int live_conns;
 static struct loop *service_loop;
 
 static struct conn *conn_new(void) {
-    for (int i = 0; i < CONNS_MAX; i++)
-        if (!conns[i]) {
-            struct conn *c = calloc(1, sizeof(*c));
-            if (!c)
-                return NULL;
-            c->slot = i;
-            c->ch = HANDLE_INVALID;
-            return conns[i] = c;
-        }
-    return NULL;
+    struct conn *c = live_conns < CONNS_MAX ? calloc(1, sizeof(*c)) : NULL;
+    if (!c)
+        return NULL;
+    live_conns++;
+    c->kind = KIND_TCP;
+    c->ch = HANDLE_INVALID;
+    return c;
 }
 
-static struct conn *conn_of(handle_t ch) {
-    for (int i = 0; i < CONNS_MAX; i++)
-        if (conns[i] && conns[i]->ch == ch)
-            return conns[i];
-    return NULL;
-}
-
-// Lets go of the slot and the memory (the channel and the pcb are the
-// caller's to have closed).
+// Lets go of the memory (the channel and the pcb are the caller's to have
+// closed).
 static void conn_drop(struct conn *c) {
-    conns[c->slot] = NULL;
+    live_conns--;
     free(c);
 }
 
@@ -218,7 +209,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
         tcp_abort(pcb);
         return ERR_ABRT;
     }
-    if ((why = msg_send_connect(listener->ch, theirs)) != OK || (why = loop_add(service_loop, mine, NULL)) != OK) {
+    if ((why = msg_send_connect(listener->ch, theirs)) != OK || (why = loop_add(service_loop, mine, c)) != OK) {
         WARN("refusing a connection (reset): %s", error_name(why));
         sys_handle_close(theirs);
         sys_handle_close(mine);
@@ -235,7 +226,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
     (void) pcb;
     struct conn *c = arg;
     c->opening = false;
-    int64_t mine = err == ERR_OK ? loop_reply_open(service_loop, c->opener, c->call_id, NULL) : E_NO_PEER;
+    int64_t mine = err == ERR_OK ? loop_reply_open(service_loop, c->opener, c->call_id, c) : E_NO_PEER;
     if (IS_ERROR(mine)) {
         if (err != ERR_OK)
             msg_send_abort(c->opener, c->call_id, E_NO_PEER);
@@ -320,7 +311,7 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
         return;
     }
     int64_t mine = msg_reply_open(ch, call_id);
-    if (IS_ERROR(mine) || loop_add(loop, (handle_t) mine, NULL) != OK) {
+    if (IS_ERROR(mine) || loop_add(loop, (handle_t) mine, c) != OK) {
         if (!IS_ERROR(mine))
             sys_handle_close((handle_t) mine);
         tcp_close(listening);
@@ -334,11 +325,19 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
     tcp_accept(listening, on_accept);
 }
 
+// The connection behind a channel, or NULL (a UDP endpoint's goes to
+// udp.c; a client's channel to the service carries only OPENs).
+static struct conn *conn_of(struct loop *loop, handle_t ch, void **udp) {
+    enum channel_kind *kind = loop_channel_data(loop, ch);
+    *udp = kind && *kind == KIND_UDP ? kind : NULL;
+    return kind && *kind == KIND_TCP ? (struct conn *) kind : NULL;
+}
+
 void service_data(struct loop *loop, handle_t ch, const void *data, size_t len) {
-    (void) loop;
-    struct conn *c = conn_of(ch);
-    if (!c && udp_data(ch, data, len))
-        return;
+    void *udp;
+    struct conn *c = conn_of(loop, ch, &udp);
+    if (udp)
+        udp_data(udp, data, len);
     if (!c || c->listener || !c->pcb || len == 0)
         return;
     memcpy(c->pending, data, len); // (len <= MESSAGE_DATA_MAX)
@@ -349,18 +348,19 @@ void service_data(struct loop *loop, handle_t ch, const void *data, size_t len) 
 
 void service_writable(struct loop *loop, handle_t ch) {
     loop_want_writable(loop, ch, false);
-    struct conn *c = conn_of(ch);
+    void *udp;
+    struct conn *c = conn_of(loop, ch, &udp);
     if (c)
         deliver(c);
 }
 
 void service_closed(struct loop *loop, handle_t ch) {
-    (void) loop;
-    struct conn *c = conn_of(ch);
-    if (!c) {
-        udp_closed(ch);
+    void *udp;
+    struct conn *c = conn_of(loop, ch, &udp);
+    if (udp)
+        udp_closed(udp);
+    if (!c)
         return;
-    }
     c->ch = HANDLE_INVALID; // the loop closes it
     pcb_release(c);
     if (c->incoming)

@@ -10,10 +10,15 @@ void service_data(struct loop *loop, handle_t ch, const void *data, size_t len);
 void service_writable(struct loop *loop, handle_t ch);
 void service_closed(struct loop *loop, handle_t ch);
 
+// What a channel of the service leads to: the first field of a TCP
+// connection (service.c) and of a UDP endpoint (udp.c), each the loop's
+// data for its channel, so that a message finds its owner at once.
+enum channel_kind { KIND_TCP = 1, KIND_UDP };
+
 // UDP endpoints (udp.c): service.c hands them the OPENs of "udp:" and
-// "udp-listen:", and the messages of channels it does not know (false:
-// not a UDP endpoint's either).
+// "udp-listen:", and the messages of their channels.
+struct udp_endpoint;
 void udp_open(struct loop *loop, handle_t ch, uint32_t call_id, bool bound, const ip_addr_t *address,
               uint16_t port);
-bool udp_data(handle_t ch, const void *data, size_t len);
-bool udp_closed(handle_t ch);
+void udp_data(struct udp_endpoint *e, const void *data, size_t len);
+void udp_closed(struct udp_endpoint *e);

@@ -5,27 +5,23 @@
 #include <lwip/pbuf.h>
 #include <lwip/udp.h>
 #include <protocols/tcpip.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define ENDPOINTS_MAX 32
+#define ENDPOINTS_MAX 256
 
-struct endpoint {
-    handle_t ch; // HANDLE_INVALID: the slot is free
+// Allocated as each is opened; the loop's data for its channel.
+struct udp_endpoint {
+    enum channel_kind kind; // KIND_UDP
     struct udp_pcb *pcb;
     bool bound;       // udp-listen: each DATA carries the peer
     uint64_t dropped; // datagrams the app's queue had no room for, or too large
+    handle_t ch;
 };
 
-static struct endpoint endpoints[ENDPOINTS_MAX] = {[0 ... ENDPOINTS_MAX - 1] = {.ch = HANDLE_INVALID}};
+static int live_endpoints;
 
-static struct endpoint *endpoint_of(handle_t ch) {
-    for (int i = 0; i < ENDPOINTS_MAX; i++)
-        if (endpoints[i].ch != HANDLE_INVALID && endpoints[i].ch == ch)
-            return &endpoints[i];
-    return NULL;
-}
-
-static void drop(struct endpoint *e, const char *why) {
+static void drop(struct udp_endpoint *e, const char *why) {
     if (e->dropped++ % 1000 == 0)
         WARN("udp: a datagram dropped (%s): %llu so far on this endpoint", why,
              (unsigned long long) e->dropped);
@@ -34,7 +30,7 @@ static void drop(struct endpoint *e, const char *why) {
 // A datagram from the network, to the app.
 static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from, u16_t port) {
     (void) pcb;
-    struct endpoint *e = arg;
+    struct udp_endpoint *e = arg;
     static uint8_t message[MESSAGE_DATA_MAX];
     size_t head = e->bound ? sizeof(struct udp_peer) : 0;
     if (p->tot_len > sizeof(message) - head) {
@@ -56,45 +52,43 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
 
 void udp_open(struct loop *loop, handle_t ch, uint32_t call_id, bool bound, const ip_addr_t *address,
               uint16_t port) {
-    struct endpoint *e = NULL;
-    for (int i = 0; i < ENDPOINTS_MAX && !e; i++)
-        if (endpoints[i].ch == HANDLE_INVALID)
-            e = &endpoints[i];
+    struct udp_endpoint *e = live_endpoints < ENDPOINTS_MAX ? calloc(1, sizeof(*e)) : NULL;
     struct udp_pcb *pcb = e ? udp_new() : NULL;
     if (!pcb) {
+        free(e);
         msg_send_abort(ch, call_id, E_NO_MEMORY);
         return;
     }
     err_t err = bound ? udp_bind(pcb, address, port) : udp_connect(pcb, address, port);
     if (err != ERR_OK) {
         udp_remove(pcb);
+        free(e);
         msg_send_abort(ch, call_id, bound ? E_ALREADY_EXISTS : E_INVALID_ARG);
         return;
     }
-    int64_t mine = loop_reply_open(loop, ch, call_id, NULL);
+    int64_t mine = loop_reply_open(loop, ch, call_id, e);
     if (IS_ERROR(mine)) {
         udp_remove(pcb);
+        free(e);
         return;
     }
-    *e = (struct endpoint){.ch = (handle_t) mine, .pcb = pcb, .bound = bound};
+    *e = (struct udp_endpoint){.kind = KIND_UDP, .ch = (handle_t) mine, .pcb = pcb, .bound = bound};
+    live_endpoints++;
     udp_recv(pcb, on_recv, e);
 }
 
 // A datagram from the app, to the network.
-bool udp_data(handle_t ch, const void *data, size_t len) {
-    struct endpoint *e = endpoint_of(ch);
-    if (!e)
-        return false;
+void udp_data(struct udp_endpoint *e, const void *data, size_t len) {
     struct udp_peer peer;
     size_t head = e->bound ? sizeof(peer) : 0;
     if (len < head) {
         drop(e, "shorter than its struct udp_peer");
-        return true;
+        return;
     }
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t) (len - head), PBUF_RAM);
     if (!p) {
         drop(e, "out of memory");
-        return true;
+        return;
     }
     pbuf_take(p, (const uint8_t *) data + head, (u16_t) (len - head));
     err_t err;
@@ -111,14 +105,10 @@ bool udp_data(handle_t ch, const void *data, size_t len) {
     pbuf_free(p);
     if (err != ERR_OK)
         drop(e, "not sent: no route, or the link is busy");
-    return true;
 }
 
-bool udp_closed(handle_t ch) {
-    struct endpoint *e = endpoint_of(ch);
-    if (!e)
-        return false;
+void udp_closed(struct udp_endpoint *e) {
     udp_remove(e->pcb); // the loop closes the channel
-    e->ch = HANDLE_INVALID;
-    return true;
+    live_endpoints--;
+    free(e);
 }
