@@ -16,7 +16,7 @@
 enum outcome { CORRECT, WRONG, SILENT, CLOSED }; // CLOSED: our channel (or its queue) refused the request
 
 static uint64_t rng;
-static handle_t echo, poll;
+static handle_t echo;
 
 static uint64_t rand64(void) {
     rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
@@ -30,15 +30,8 @@ static enum outcome check(void) {
     struct msg reply;
     if (msg_send_data(echo, payload, sizeof(payload)) != OK)
         return CLOSED;
-    sys_poll_add(poll, echo, EVENT_READABLE | EVENT_PEER_CLOSED);
-    int64_t type = msg_recv(echo, &buf, &reply);
-    int64_t deadline = sys_time_now() + REPLY_TIMEOUT_NS;
-    while (type == E_EMPTY && sys_time_now() < deadline) {
-        sys_poll_wait(poll, deadline - sys_time_now());
-        type = msg_recv(echo, &buf, &reply);
-    }
-    sys_poll_remove(poll, echo);
-    if (type == E_EMPTY)
+    int64_t type = msg_wait_timeout(echo, &buf, &reply, REPLY_TIMEOUT_NS);
+    if (type == E_TIMED_OUT)
         return SILENT;
     if (type == E_NO_PEER)
         return CLOSED;
@@ -60,7 +53,7 @@ static bool reconnect(void) {
         echo = IS_ERROR(channel) ? HANDLE_INVALID : (handle_t) channel;
         if (echo > 0 && check() == CORRECT)
             return true;
-        sys_poll_wait(poll, 1000000);
+        sleep_ns(1000000);
     }
     return false;
 }
@@ -76,7 +69,7 @@ static bool restart(void) {
             ERROR("FAIL: cannot end the server: %s", error_name(err));
             return false;
         }
-        sys_poll_wait(poll, 1000000);
+        sleep_ns(1000000);
     }
     return false;
 }
@@ -93,7 +86,6 @@ void main(struct env *env) {
     int64_t injections = env_int(env, "injections");
     rng = (uint64_t) env_int(env, "seed") * 0x9e3779b97f4a7c15ull | 1;
     echo = env_channel(env, "echo");
-    poll = (handle_t) sys_poll_create();
     INFO("seed %lld, %lld injections into echo", (long long) env_int(env, "seed"), (long long) injections);
     int failures = 0;
     uint64_t baseline = free_memory_fresh();
