@@ -198,7 +198,7 @@ programs: $(PROGRAM_BUILDS)
 # into that app alone, for every mode, with its port (apps/tcpip/port/).
 LWIP_DIR := $(BUILD)/lwip
 LWIP_STAMP := $(LWIP_DIR)/.version-2.1.3
-LWIP_FILES := core/init core/def core/inet_chksum core/ip core/mem core/memp core/netif core/pbuf core/raw \
+LWIP_FILES := core/init core/def core/dns core/inet_chksum core/ip core/mem core/memp core/netif core/pbuf core/raw \
     core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp core/ipv4/dhcp \
     core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag netif/ethernet
 LWIP_CFLAGS = -I$(LWIP_DIR)/src/include -Iapps/tcpip/port

@@ -6,6 +6,7 @@
 //
 // It serves TCP to other apps as the tcpip service (service.c).
 #include <lwip/dhcp.h>
+#include <lwip/dns.h>
 #include <lwip/etharp.h>
 #include <lwip/init.h>
 #include <lwip/netif.h>
@@ -16,6 +17,7 @@
 #include <aster/aster.h>
 #include <protocols/ethernet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TICK_MS 50
@@ -97,23 +99,58 @@ static err_t init_netif(struct netif *nif) {
     return ERR_OK;
 }
 
-static void on_status(struct netif *nif) {
-    if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || configured)
-        return;
-    configured = true;
-    char address[16], gateway[16];
-    snprintf(address, sizeof(address), "%s", ip4addr_ntoa(netif_ip4_addr(nif)));
-    snprintf(gateway, sizeof(gateway), "%s", ip4addr_ntoa(netif_ip4_gw(nif)));
-    INFO("%s by %s, gateway %s", address, dhcp_supplied_address(nif) ? "DHCP" : "config", gateway);
-    etharp_request(nif, netif_ip4_gw(nif)); // learn its hardware address before the first connection needs it
-}
-
 static bool parse_address(const char *name, ip4_addr_t *out) {
     const char *text = env_str(env, name);
     if (text && ip4addr_aton(text, out))
         return true;
     ERROR("config %s: \"%s\" is no IPv4 address", name, text ? text : "");
     return false;
+}
+
+unsigned short tcpip_dns_port = 53;
+
+// The DNS server: config's when it names one ("A.B.C.D" or "A.B.C.D:PORT"),
+// over DHCP's; else the one DHCP named; else QEMU's (with the static
+// address).
+static void set_dns_server(bool by_dhcp) {
+    const char *text = env_str(env, "dns");
+    ip4_addr_t server;
+    if (!text || !*text) {
+        if (!by_dhcp) {
+            IP4_ADDR(&server, 10, 0, 2, 3);
+            dns_setserver(0, &server);
+        }
+        return;
+    }
+    char address[16];
+    const char *colon = strchr(text, ':');
+    size_t len = colon ? (size_t) (colon - text) : strlen(text);
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : 53;
+    if (len >= sizeof(address) || (colon && (*end || colon[1] < '0' || colon[1] > '9' || port <= 0 || port > 65535))) {
+        ERROR("config dns: \"%s\" is no IPv4 address with an optional :PORT", text);
+        return;
+    }
+    memcpy(address, text, len);
+    address[len] = '\0';
+    if (!ip4addr_aton(address, &server)) {
+        ERROR("config dns: \"%s\" is no IPv4 address with an optional :PORT", text);
+        return;
+    }
+    tcpip_dns_port = (unsigned short) port;
+    dns_setserver(0, &server);
+}
+
+static void on_status(struct netif *nif) {
+    if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || configured)
+        return;
+    configured = true;
+    set_dns_server(dhcp_supplied_address(nif));
+    char address[16], gateway[16];
+    snprintf(address, sizeof(address), "%s", ip4addr_ntoa(netif_ip4_addr(nif)));
+    snprintf(gateway, sizeof(gateway), "%s", ip4addr_ntoa(netif_ip4_gw(nif)));
+    INFO("%s by %s, gateway %s", address, dhcp_supplied_address(nif) ? "DHCP" : "config", gateway);
+    etharp_request(nif, netif_ip4_gw(nif)); // learn its hardware address before the first connection needs it
 }
 
 static void use_static_address(void) {

@@ -6,6 +6,8 @@
 //        channel. Closing the listen channel stops listening.
 //   OPEN "tcp:A.B.C.D:PORT"        -> once connected, OPEN_REPLY with the
 //        connection's channel (ABORT E_NO_PEER if refused or unreachable).
+//        The host may be a DNS name: looked up first (E_NOT_FOUND if DNS
+//        does not know it); so for "udp:".
 //   On a connection's channel the bytes move as DATA both ways. The app
 //   closing its end closes the connection (after what it sent); the peer
 //   closing it closes the channel (after what it sent arrived). A reset
@@ -16,6 +18,8 @@
 // (tcp_recved opens the window); DATA from the app is read only while TCP
 // has room to send it (the channel is not read meanwhile).
 #include "service.h"
+#include <ctype.h>
+#include <lwip/dns.h>
 #include <lwip/ip4_addr.h>
 #include <lwip/tcp.h>
 #include <stdlib.h>
@@ -238,19 +242,28 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
     return ERR_OK;
 }
 
-// "A.B.C.D:PORT" (`len` bytes): the address and the port, or false.
-static bool parse_endpoint(const char *text, size_t len, ip_addr_t *address, uint16_t *port) {
-    char copy[32];
-    const char *colon = memchr(text, ':', len);
-    if (!colon || len >= sizeof(copy) || colon == text)
+// "HOST:PORT" (`len` bytes): the host (NUL-terminated, into `host`) and the
+// port, or false. The host is an IPv4 address or a DNS name.
+static bool parse_endpoint(const char *text, size_t len, char host[DNS_MAX_NAME_LENGTH], uint16_t *port) {
+    const char *colon = len ? memchr(text, ':', len) : NULL;
+    if (!colon || colon == text || (size_t) (colon - text) >= DNS_MAX_NAME_LENGTH)
         return false;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    copy[colon - text] = '\0';
+    size_t host_len = (size_t) (colon - text), digits = len - host_len - 1;
+    char number[8];
+    if (digits == 0 || digits >= sizeof(number))
+        return false;
+    memcpy(number, colon + 1, digits);
+    number[digits] = '\0';
     char *end;
-    long value = strtol(copy + (colon - text) + 1, &end, 10);
-    if (*end || value <= 0 || value > 65535 || !ipaddr_aton(copy, address))
+    long value = strtol(number, &end, 10);
+    if (*end || number[0] < '0' || number[0] > '9' || value <= 0 || value > 65535)
         return false;
+    memcpy(host, text, host_len);
+    host[host_len] = '\0';
+    // a name: letters, digits, '-' and '.', as DNS has them
+    for (size_t i = 0; i < host_len; i++)
+        if (!(isalnum((unsigned char) host[i]) || host[i] == '-' || host[i] == '.'))
+            return false;
     *port = (uint16_t) value;
     return true;
 }
@@ -264,23 +277,21 @@ static bool starts(const char *uri, size_t len, const char *prefix, size_t *skip
     return true;
 }
 
-void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
-    service_loop = loop;
-    size_t skip = 0;
-    ip_addr_t address;
+enum open_kind { OPEN_UNKNOWN, OPEN_TCP, OPEN_TCP_LISTEN, OPEN_UDP, OPEN_UDP_LISTEN };
+
+// An OPEN whose host is a name, while DNS looks it up.
+struct lookup {
+    handle_t opener;
+    uint32_t call_id;
+    enum open_kind kind;
     uint16_t port;
-    bool listen = starts(uri, len, "tcp-listen:", &skip), udp_bound = starts(uri, len, "udp-listen:", &skip);
-    bool udp = udp_bound || starts(uri, len, "udp:", &skip);
-    if (!udp && !listen && !starts(uri, len, "tcp:", &skip)) {
-        msg_send_abort(ch, call_id, E_NOT_SUPPORTED);
-        return;
-    }
-    if (!parse_endpoint(uri + skip, len - skip, &address, &port)) {
-        msg_send_abort(ch, call_id, E_INVALID_ARG);
-        return;
-    }
-    if (udp) {
-        udp_open(loop, ch, call_id, udp_bound, &address, port);
+};
+
+// Opens what an OPEN asked for, its address known.
+static void open_endpoint(struct loop *loop, handle_t ch, uint32_t call_id, enum open_kind kind,
+                          const ip_addr_t *address, uint16_t port) {
+    if (kind == OPEN_UDP || kind == OPEN_UDP_LISTEN) {
+        udp_open(loop, ch, call_id, kind == OPEN_UDP_LISTEN, address, port);
         return;
     }
     struct conn *c = conn_new();
@@ -291,19 +302,19 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
         msg_send_abort(ch, call_id, E_NO_MEMORY);
         return;
     }
-    if (!listen) {
+    if (kind == OPEN_TCP) {
         c->opening = true;
         c->call_id = call_id;
         c->opener = ch;
         watch_pcb(c, pcb);
-        if (tcp_connect(pcb, &address, port, on_connected) != ERR_OK) {
+        if (tcp_connect(pcb, address, port, on_connected) != ERR_OK) {
             pcb_release(c);
             conn_drop(c);
             msg_send_abort(ch, call_id, E_NO_MEMORY);
         }
         return;
     }
-    struct tcp_pcb *listening = tcp_bind(pcb, &address, port) == ERR_OK ? tcp_listen(pcb) : NULL;
+    struct tcp_pcb *listening = tcp_bind(pcb, address, port) == ERR_OK ? tcp_listen(pcb) : NULL;
     if (!listening) {
         tcp_abort(pcb);
         conn_drop(c);
@@ -323,6 +334,63 @@ void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *
     c->pcb = listening;
     tcp_arg(listening, c);
     tcp_accept(listening, on_accept);
+}
+
+// DNS answered (`address` NULL: no such name, or no answer).
+static void on_looked_up(const char *name, const ip_addr_t *address, void *arg) {
+    (void) name;
+    struct lookup *lookup = arg;
+    if (address)
+        open_endpoint(service_loop, lookup->opener, lookup->call_id, lookup->kind, address, lookup->port);
+    else
+        msg_send_abort(lookup->opener, lookup->call_id, E_NOT_FOUND);
+    free(lookup);
+}
+
+void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len) {
+    service_loop = loop;
+    size_t skip = 0;
+    enum open_kind kind = starts(uri, len, "tcp-listen:", &skip)   ? OPEN_TCP_LISTEN
+                        : starts(uri, len, "udp-listen:", &skip) ? OPEN_UDP_LISTEN
+                        : starts(uri, len, "udp:", &skip)        ? OPEN_UDP
+                        : starts(uri, len, "tcp:", &skip)        ? OPEN_TCP
+                                                                 : OPEN_UNKNOWN;
+    static char host[DNS_MAX_NAME_LENGTH];
+    uint16_t port;
+    if (kind == OPEN_UNKNOWN) {
+        msg_send_abort(ch, call_id, E_NOT_SUPPORTED);
+        return;
+    }
+    if (!parse_endpoint(uri + skip, len - skip, host, &port)) {
+        msg_send_abort(ch, call_id, E_INVALID_ARG);
+        return;
+    }
+    ip_addr_t address;
+    if (ipaddr_aton(host, &address)) {
+        open_endpoint(loop, ch, call_id, kind, &address, port);
+        return;
+    }
+    bool numeric = true; // a dotted number that is no address (10.0.2.256) is a mistake, not a name
+    for (const char *p = host; *p && numeric; p++)
+        numeric = (*p >= '0' && *p <= '9') || *p == '.';
+    if (numeric || kind == OPEN_TCP_LISTEN || kind == OPEN_UDP_LISTEN) { // listening is on our own addresses
+        msg_send_abort(ch, call_id, E_INVALID_ARG);
+        return;
+    }
+    struct lookup *lookup = malloc(sizeof(*lookup));
+    if (!lookup) {
+        msg_send_abort(ch, call_id, E_NO_MEMORY);
+        return;
+    }
+    *lookup = (struct lookup){.opener = ch, .call_id = call_id, .kind = kind, .port = port};
+    err_t err = dns_gethostbyname(host, &address, on_looked_up, lookup);
+    if (err == ERR_INPROGRESS)
+        return; // on_looked_up follows
+    free(lookup);
+    if (err == ERR_OK) // known already (localhost, or answered before)
+        open_endpoint(loop, ch, call_id, kind, &address, port);
+    else // no DNS server, or too many lookups at once
+        msg_send_abort(ch, call_id, err == ERR_MEM ? E_BUSY : E_NOT_FOUND);
 }
 
 // The connection behind a channel, or NULL (a UDP endpoint's goes to

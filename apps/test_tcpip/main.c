@@ -1,7 +1,8 @@
 // System test: the tcpip service (<protocols/tcpip.h>) refuses what it
 // cannot do, each with its error, and keeps serving: other schemes, bad
-// endpoints, a port already taken, a datagram without its header. Then
-// TCP and UDP to itself through 127.0.0.1, the loopback interface.
+// endpoints, names DNS does not know, a port already taken, a datagram
+// without its header. Then TCP and UDP to itself through 127.0.0.1 (the
+// loopback interface), the second by the name localhost.
 #include <aster/aster.h>
 #include <aster/test.h>
 #include <protocols/tcpip.h>
@@ -54,7 +55,7 @@ static void tcp_to_itself(handle_t tcpip) {
 static void udp_to_itself(handle_t tcpip) {
     static struct msg_buffer buf;
     int64_t bound = try_open(tcpip, "udp-listen:0.0.0.0:5002");
-    int64_t peer = try_open(tcpip, "udp:127.0.0.1:5002");
+    int64_t peer = try_open(tcpip, "udp:localhost:5002"); // a name: 127.0.0.1, without asking DNS
     EXPECT_TRUE(!IS_ERROR(bound) && !IS_ERROR(peer));
     if (IS_ERROR(bound) || IS_ERROR(peer))
         return;
@@ -84,11 +85,16 @@ void main(struct env *env) {
     EXPECT_EQ(try_open(tcpip, "http://10.0.2.2/"), E_NOT_SUPPORTED);
     EXPECT_EQ(try_open(tcpip, "tcp"), E_NOT_SUPPORTED);
     const char *bad[] = {"tcp:10.0.2.2", "tcp:10.0.2.2:", "tcp::80", "tcp:10.0.2.2:0", "tcp:10.0.2.2:65536",
-                         "tcp:10.0.2.2:80x", "tcp:10.0.2.256:80", "tcp:host:80", "udp:10.0.2.2:-1",
+                         "tcp:10.0.2.2:80x", "tcp:10.0.2.256:80", "tcp:ho_st:80", "tcp:a b:80", "udp:10.0.2.2:-1",
+                         "tcp-listen:localhost:5000", "udp-listen:some.name:5000",
                          "udp-listen:0.0.0.0", "tcp-listen:0.0.0.0:99999999999999999999",
                          "tcp:10.0.2.2:8000000000000000000000000000000000000"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         EXPECT_EQ(try_open(tcpip, bad[i]), E_INVALID_ARG);
+    // a name DNS does not know (answered by the DNS server DHCP named, or
+    // at once when none is known yet)
+    EXPECT_EQ(msg_call_open(tcpip, "tcp:no-such-host.invalid:80", 30ll * 1000 * 1000 * 1000), E_NOT_FOUND);
+    EXPECT_EQ(msg_call_open(tcpip, "udp:no-such-host.invalid:53", 30ll * 1000 * 1000 * 1000), E_NOT_FOUND);
     // a port is bound once, per protocol
     int64_t tcp = try_open(tcpip, "tcp-listen:0.0.0.0:5000"), udp = try_open(tcpip, "udp-listen:0.0.0.0:5000");
     EXPECT_TRUE(!IS_ERROR(tcp) && !IS_ERROR(udp));

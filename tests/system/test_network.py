@@ -6,6 +6,7 @@ forwarded port."""
 import hashlib
 import os
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -59,6 +60,11 @@ def test_a_static_address_and_a_bad_one(boot):
     result = boot(TCPIP + '[app.config]\ndhcp = false\naddress = "10.0.2.999"\n', net=True,
                   until='[tcpip] ', linger=0.5, timeout=60)
     assert has_line(result.output, '[tcpip] ERROR: config address: "10.0.2.999" is no IPv4 address')
+    for dns in ('10.0.2.3:0', 'nameserver', '10.0.2.3:53x', '10.0.2.3:'):
+        result = boot(TCPIP + f'[app.config]\ndns = "{dns}"\n', net=True, until='[tcpip] 10.0.2.15', linger=0.5,
+                      timeout=60)
+        assert has_line(result.output, f'[tcpip] ERROR: config dns: "{dns}" is no IPv4 address with an optional :PORT'), \
+            result.output[-2000:]
 
 
 ECHO = TCPIP + '[[app]]\nname = "tcp_echo"\n'
@@ -252,9 +258,40 @@ def test_the_driver_ends_and_the_network_recovers(tmp_path):
             print(q.output[-3000:])
 
 
-def test_an_outgoing_connection_to_the_host(boot):
+def serve_dns(names):
+    """A DNS server on the host for the test (UDP, a free port): A records
+    of `names` ({name: IPv4 address}), NXDOMAIN for the rest. Returns the
+    port, the questions it was asked and the socket (close it)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(('127.0.0.1', 0))
+    asked = []
+
+    def serve():
+        while True:
+            try:
+                query, peer = server.recvfrom(512)
+            except OSError:
+                return  # closed
+            labels, i = [], 12
+            while i < len(query) and query[i]:
+                labels.append(query[i + 1:i + 1 + query[i]].decode(errors='replace'))
+                i += query[i] + 1
+            question = query[12:i + 5]
+            name = '.'.join(labels)
+            asked.append(name)
+            address = names.get(name)
+            header = query[:2] + (b'\x81\x80' if address else b'\x81\x83') + struct.pack('>HHHH', 1, 1 if address else 0, 0, 0)
+            answer = (b'\xc0\x0c' + struct.pack('>HHIH', 1, 1, 60, 4) + socket.inet_aton(address)) if address else b''
+            server.sendto(header + question + answer, peer)
+    threading.Thread(target=serve, daemon=True).start()
+    return server.getsockname()[1], asked, server
+
+
+@pytest.mark.parametrize('named', [False, True], ids=['by-address', 'by-name'])
+def test_an_outgoing_connection_to_the_host(boot, named):
     # apps/tcp_hello connects out (OPEN "tcp:10.0.2.2:PORT", the host as
-    # QEMU's user network shows it) to a server of this test
+    # QEMU's user network shows it) to a server of this test; or by a name,
+    # which tcpip asks the DNS server its config names (one of this test)
     server = socket.socket()
     server.bind(('127.0.0.1', 0))
     server.listen(1)
@@ -269,13 +306,21 @@ def test_an_outgoing_connection_to_the_host(boot):
     thread = threading.Thread(target=serve)
     thread.start()
     try:
-        result = boot(TCPIP + f'[[app]]\nname = "tcp_hello"\n[app.config]\nto = "10.0.2.2:{port}"\n',
-                      net=True, until='[tcp_hello] closed', timeout=60)
+        system = TCPIP + f'[[app]]\nname = "tcp_hello"\n[app.config]\nto = "10.0.2.2:{port}"\n'
+        if named:
+            dns_port, asked, dns = serve_dns({'host.aster.test': '10.0.2.2'})
+            system = (TCPIP + f'[app.config]\ndns = "10.0.2.2:{dns_port}"\n'
+                      + f'[[app]]\nname = "tcp_hello"\n[app.config]\nto = "host.aster.test:{port}"\n')
+        result = boot(system, net=True, until='[tcp_hello] closed', timeout=60)
         thread.join(30)
     finally:
         server.close()
+        if named:
+            dns.close()
     assert got == [b'hello from aster\n'], result.output[-2000:]
     assert has_line(result.output, '[tcp_hello] got: hello from the host')
+    if named:
+        assert 'host.aster.test' in asked
 
 
 def test_udp_both_ways(tmp_path):

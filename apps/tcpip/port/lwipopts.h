@@ -1,6 +1,6 @@
 // lwIP's configuration for apps/tcpip: the raw API without an OS (NO_SYS:
 // one thread, the app's event loop, calls into lwIP), IPv4 with ARP, DHCP,
-// ICMP, UDP and TCP, a loopback interface; lwIP's own heap and pools inside the app's memory.
+// ICMP, UDP and TCP, DNS, a loopback interface; lwIP's own heap and pools inside the app's memory.
 #pragma once
 
 #define NO_SYS 1
@@ -15,7 +15,16 @@
 #define LWIP_DHCP 1
 #define LWIP_UDP 1
 #define LWIP_TCP 1
-#define LWIP_DNS 0
+// Names in OPEN ("tcp:NAME:PORT") are looked up by DNS, at the server
+// DHCP names (QEMU's user network: 10.0.2.3) or the one in config;
+// "localhost" is 127.0.0.1 without asking.
+#define LWIP_DNS 1
+#define DNS_TABLE_SIZE 16
+#define DNS_LOCAL_HOSTLIST 1
+// The server's port: 53 unless config names another ("10.0.2.2:5353").
+extern unsigned short tcpip_dns_port;
+#define DNS_SERVER_PORT tcpip_dns_port
+#define DNS_LOCAL_HOSTLIST_INIT {DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(127, 0, 0, 1))}
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
 #define LWIP_STATS 0

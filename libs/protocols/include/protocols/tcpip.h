@@ -1,6 +1,7 @@
 // The tcpip service (apps/tcpip): TCP and UDP for other apps, over channels.
 // An OPEN names the endpoint ("A.B.C.D:PORT"; 0.0.0.0 for any local
-// address); the OPEN_REPLY carries the channel the bytes then move on.
+// address; tcp: and udp: also take a DNS name, "NAME:PORT", and localhost
+// is 127.0.0.1); the OPEN_REPLY carries the channel the bytes then move on.
 //
 //   OPEN "tcp-listen:A.B.C.D:PORT" -> a listen channel: each accepted
 //        connection arrives on it as CONNECT with the connection's channel
@@ -17,7 +18,9 @@
 // full socket buffer drops it), and so is one larger than a message holds.
 // Mistakes are answered with ABORT: E_NOT_SUPPORTED (another scheme),
 // E_INVALID_ARG (a bad endpoint), E_ALREADY_EXISTS (the port is taken),
-// E_NO_PEER (a TCP connection refused or unreachable).
+// E_NO_PEER (a TCP connection refused or unreachable), E_NOT_FOUND (DNS
+// does not know the name, or no DNS server is known yet: before DHCP has
+// answered), E_BUSY (16 names being looked up already).
 #pragma once
 #include <stdint.h>
 
