@@ -17,7 +17,6 @@
 #include <aster/aster.h>
 #include <protocols/ethernet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define TICK_MS 50
@@ -125,19 +124,17 @@ static void set_dns_server(bool by_dhcp) {
     char address[16];
     const char *colon = strchr(text, ':');
     size_t len = colon ? (size_t) (colon - text) : strlen(text);
-    char *end = NULL;
-    long port = colon ? strtol(colon + 1, &end, 10) : 53;
-    if (len >= sizeof(address) || (colon && (*end || colon[1] < '0' || colon[1] > '9' || port <= 0 || port > 65535))) {
+    uint16_t port = 53;
+    if (len < sizeof(address)) {
+        memcpy(address, text, len);
+        address[len] = '\0';
+    }
+    if (len >= sizeof(address) || (colon && !parse_port(colon + 1, strlen(colon + 1), &port))
+        || !ip4addr_aton(address, &server)) {
         ERROR("config dns: \"%s\" is no IPv4 address with an optional :PORT", text);
         return;
     }
-    memcpy(address, text, len);
-    address[len] = '\0';
-    if (!ip4addr_aton(address, &server)) {
-        ERROR("config dns: \"%s\" is no IPv4 address with an optional :PORT", text);
-        return;
-    }
-    tcpip_dns_port = (unsigned short) port;
+    tcpip_dns_port = port;
     dns_setserver(0, &server);
 }
 

@@ -242,21 +242,28 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
     return ERR_OK;
 }
 
+bool parse_port(const char *text, size_t len, uint16_t *port) {
+    char number[8];
+    if (len == 0 || len >= sizeof(number) || text[0] < '0' || text[0] > '9')
+        return false;
+    memcpy(number, text, len);
+    number[len] = '\0';
+    char *end;
+    long value = strtol(number, &end, 10);
+    if (*end || value <= 0 || value > 65535)
+        return false;
+    *port = (uint16_t) value;
+    return true;
+}
+
 // "HOST:PORT" (`len` bytes): the host (NUL-terminated, into `host`) and the
 // port, or false. The host is an IPv4 address or a DNS name.
 static bool parse_endpoint(const char *text, size_t len, char host[DNS_MAX_NAME_LENGTH], uint16_t *port) {
     const char *colon = len ? memchr(text, ':', len) : NULL;
     if (!colon || colon == text || (size_t) (colon - text) >= DNS_MAX_NAME_LENGTH)
         return false;
-    size_t host_len = (size_t) (colon - text), digits = len - host_len - 1;
-    char number[8];
-    if (digits == 0 || digits >= sizeof(number))
-        return false;
-    memcpy(number, colon + 1, digits);
-    number[digits] = '\0';
-    char *end;
-    long value = strtol(number, &end, 10);
-    if (*end || number[0] < '0' || number[0] > '9' || value <= 0 || value > 65535)
+    size_t host_len = (size_t) (colon - text);
+    if (!parse_port(colon + 1, len - host_len - 1, port))
         return false;
     memcpy(host, text, host_len);
     host[host_len] = '\0';
@@ -264,7 +271,6 @@ static bool parse_endpoint(const char *text, size_t len, char host[DNS_MAX_NAME_
     for (size_t i = 0; i < host_len; i++)
         if (!(isalnum((unsigned char) host[i]) || host[i] == '-' || host[i] == '.'))
             return false;
-    *port = (uint16_t) value;
     return true;
 }
 

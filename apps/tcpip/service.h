@@ -4,6 +4,9 @@
 #include <aster/aster.h>
 #include <lwip/ip_addr.h>
 
+// A port number, 1 to 65535, in decimal (`len` bytes, no sign or spaces).
+bool parse_port(const char *text, size_t len, uint16_t *port);
+
 void service_open(struct loop *loop, handle_t ch, uint32_t call_id, const char *uri, size_t len);
 // A message on a channel of a connection or a listener (not the ethernet's).
 void service_data(struct loop *loop, handle_t ch, const void *data, size_t len);
