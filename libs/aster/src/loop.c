@@ -166,17 +166,30 @@ struct loop_outbox {
     uint8_t bytes[];
 };
 
+// Sends `*len` bytes from `*bytes` as DATA messages while the queue takes
+// them, advancing both past what went: OK when all went, else the error
+// (E_FULL: no room for the rest yet).
+static error_t send_while_room(handle_t ch, const uint8_t **bytes, size_t *len) {
+    while (*len > 0) {
+        size_t n = *len < MESSAGE_DATA_MAX ? *len : MESSAGE_DATA_MAX;
+        error_t err = msg_send_data(ch, *bytes, n);
+        if (err)
+            return err;
+        *bytes += n, *len -= n;
+    }
+    return OK;
+}
+
 // Sends what the outbox holds while the queue takes it; OK once empty
 // (then freed), E_FULL while some waits, or what sending failed with.
 static error_t send_held(struct loop_channel *entry) {
     struct loop_outbox *box = entry->outbox;
-    while (box->start < box->end) {
-        size_t n = box->end - box->start < MESSAGE_DATA_MAX ? box->end - box->start : MESSAGE_DATA_MAX;
-        error_t err = msg_send_data(entry->channel, box->bytes + box->start, n);
-        if (err)
-            return err;
-        box->start += n;
-    }
+    const uint8_t *bytes = box->bytes + box->start;
+    size_t left = box->end - box->start;
+    error_t err = send_while_room(entry->channel, &bytes, &left);
+    box->start = box->end - left;
+    if (err)
+        return err;
     free(box);
     entry->outbox = NULL;
     return OK;
@@ -187,14 +200,10 @@ error_t loop_send(struct loop *loop, handle_t ch, const void *data, size_t len) 
     if (!entry)
         return E_NOT_FOUND;
     const uint8_t *bytes = data;
-    while (!entry->outbox && len > 0) { // nothing waits: straight to the queue
-        size_t n = len < MESSAGE_DATA_MAX ? len : MESSAGE_DATA_MAX;
-        error_t err = msg_send_data(ch, bytes, n);
-        if (err == E_FULL)
-            break;
-        if (err)
+    if (!entry->outbox) { // nothing waits: straight to the queue
+        error_t err = send_while_room(ch, &bytes, &len);
+        if (err && err != E_FULL)
             return err;
-        bytes += n, len -= n;
     }
     if (len == 0)
         return OK;
